@@ -1,0 +1,84 @@
+import type { CrispCommand, CrispTransport } from "./types";
+
+/** The globals Crisp's chat script reads; typed here so users need no Crisp typings. */
+export interface CrispWindow {
+  $crisp?: { push(command: CrispCommand): unknown } | CrispCommand[];
+  CRISP_WEBSITE_ID?: string;
+  CRISP_TOKEN_ID?: string | null;
+  CRISP_RUNTIME_CONFIG?: unknown;
+  document: Document;
+  localStorage?: Storage;
+}
+
+export interface BrowserTransportOptions {
+  /** The window to drive (default: the global one; none on the server, where the transport does nothing). */
+  window?: CrispWindow;
+  /** Your Crisp website id, needed with `load: true`. */
+  websiteId?: string;
+  /** The chat script to inject (default Crisp's; the emulator serves its own at `/l.js`). */
+  scriptUrl?: string;
+  /** Inject the chat script (default `false`: you already load Crisp with its snippet). */
+  load?: boolean;
+  /** CSP nonce for the injected script. */
+  nonce?: string;
+}
+
+export const DEFAULT_SCRIPT_URL = "https://client.crisp.chat/l.js";
+
+const clientsPerWindow = new WeakMap<object, number>();
+
+/**
+ * Pushes onto `window.$crisp`, creating it as `[]` so commands queue until the chat script loads. Never calls
+ * `$crisp.get`/`$crisp.is`, which throw before load.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function browserTransport(options: BrowserTransportOptions = {}): CrispTransport {
+  const win = options.window ?? (typeof window === "undefined" ? undefined : (window as unknown as CrispWindow));
+  if (!win) return noopTransport();
+  const { websiteId, load, nonce, scriptUrl = DEFAULT_SCRIPT_URL } = options;
+  let storage: Storage | undefined;
+  try {
+    storage = win.localStorage;
+  } catch {
+    // Storage access throws in sandboxed iframes and some privacy modes; the client then forgets across reloads.
+  }
+  return {
+    websiteId: websiteId ?? win.CRISP_WEBSITE_ID,
+    storage,
+    push(command) {
+      if (!win.$crisp) win.$crisp = [];
+      win.$crisp.push(command);
+    },
+    setToken(tokenId) {
+      if (tokenId) win.CRISP_TOKEN_ID = tokenId;
+      else delete win.CRISP_TOKEN_ID;
+    },
+    getToken: () => win.CRISP_TOKEN_ID ?? undefined,
+    isLoaded: () => !!win.$crisp && !Array.isArray(win.$crisp),
+    inject() {
+      const doc = win.document;
+      if (!load || !websiteId || doc.querySelector(`script[src="${scriptUrl}"]`)) return;
+      win.CRISP_WEBSITE_ID = websiteId;
+      const script = doc.createElement("script");
+      script.src = scriptUrl;
+      script.async = true;
+      if (nonce) script.nonce = nonce;
+      (doc.head ?? doc.documentElement).appendChild(script);
+    },
+    attach() {
+      const count = (clientsPerWindow.get(win) ?? 0) + 1;
+      clientsPerWindow.set(win, count);
+      if (process.env.NODE_ENV !== "production" && count > 1) {
+        console.warn(
+          "[crisp-data] Two crisp-data clients drive the same chat box; their data and resets will fight. Create one client and share it (a provider or plugin does this).",
+        );
+      }
+      return () => clientsPerWindow.set(win, (clientsPerWindow.get(win) ?? 1) - 1);
+    },
+  };
+}
+
+/** On the server (or without a window) nothing is sent and nothing is remembered. */
+export function noopTransport(): CrispTransport {
+  return { push() {}, setToken() {}, getToken: () => undefined, isLoaded: () => false };
+}

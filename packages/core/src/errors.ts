@@ -1,0 +1,46 @@
+/** Why an input was rejected. `api_error` comes only from `@crisp-data/core/server`. */
+export type CrispDataErrorCode = "invalid_key" | "invalid_value" | "too_many_keys" | "invalid_user" | "api_error";
+
+/** One entry at fault: the key (or `""` when the input itself is wrong) and why. */
+export interface CrispDataIssue {
+  readonly key: string;
+  readonly code: CrispDataErrorCode;
+}
+
+const hints: Record<CrispDataErrorCode, string> = {
+  invalid_key: "keys must be 1-50 characters of a-z, 0-9, _ and - (normalizeKey() turns a label into one)",
+  invalid_value: "values must be a string (at most 500 characters), a finite number or a boolean; null, undefined or \"\" delete the key",
+  too_many_keys: "send at most 100 keys",
+  invalid_user: "a user needs a non-empty string id; email, nickname, phone and tokenId are strings",
+  api_error: "the Crisp REST API refused the request",
+};
+
+/**
+ * The one error type of crisp-data. `key` is the first key at fault, `issues` lists every one.
+ *
+ * @example
+ * try { client.set({ "Order ID": 1 }) } catch (e) { if (e instanceof CrispDataError) console.log(e.key, e.issues) }
+ */
+export class CrispDataError extends Error {
+  override readonly name: string = "CrispDataError";
+  readonly code: CrispDataErrorCode;
+  readonly key: string;
+  readonly issues: readonly CrispDataIssue[];
+
+  constructor(issues: readonly CrispDataIssue[], message?: string) {
+    const first = issues[0] ?? { key: "", code: "invalid_value" as const };
+    super(message ?? describe(issues));
+    this.code = first.code;
+    this.key = first.key;
+    this.issues = issues;
+  }
+}
+
+function describe(issues: readonly CrispDataIssue[]): string {
+  const list = issues.map((issue) => `${JSON.stringify(issue.key)} (${issue.code})`).join(", ");
+  if (process.env.NODE_ENV !== "production") {
+    const codes = [...new Set(issues.map((issue) => issue.code))];
+    return `[crisp-data] Rejected ${list}: ${codes.map((code) => hints[code]).join("; ")}.`;
+  }
+  return `[crisp-data] Rejected ${list}.`;
+}
