@@ -65,16 +65,20 @@ export function browserTransport(options: BrowserTransportOptions = {}): CrispTr
       if (nonce) script.nonce = nonce;
       (doc.head ?? doc.documentElement).appendChild(script);
     },
-    attach() {
-      const count = (clientsPerWindow.get(win) ?? 0) + 1;
-      clientsPerWindow.set(win, count);
-      if (process.env.NODE_ENV !== "production" && count > 1) {
-        console.warn(
-          "[crisp-data] Two crisp-data clients drive the same chat box; their data and resets will fight. Create one client and share it (a provider or plugin does this).",
-        );
-      }
-      return () => clientsPerWindow.set(win, (clientsPerWindow.get(win) ?? 1) - 1);
-    },
+    // Only development builds count clients: the warning is their only use.
+    attach:
+      process.env.NODE_ENV !== "production"
+        ? () => {
+            const count = (clientsPerWindow.get(win) ?? 0) + 1;
+            clientsPerWindow.set(win, count);
+            if (count > 1) {
+              console.warn(
+                "[crisp-data] Two crisp-data clients drive the same chat box; their data and resets will fight. Create one client and share it (a provider or plugin does this).",
+              );
+            }
+            return () => clientsPerWindow.set(win, (clientsPerWindow.get(win) ?? 1) - 1);
+          }
+        : undefined,
   };
 }
 

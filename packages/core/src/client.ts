@@ -67,14 +67,17 @@ export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
   flush(): Promise<void>;
   subscribe(listener: () => void): () => void;
   getSnapshot(): CrispDataSnapshot<S>;
+  /** The snapshot as it was when the client was created: what a server render saw, for hydration. */
+  getServerSnapshot(): CrispDataSnapshot<S>;
   /** Detach from the chat box; later calls do nothing. */
   destroy(): void;
 }
 
-type Entry = { value: CrispWireValue; seq: number };
-type Layer = Map<string, Entry>;
-type SourceState = { layer: Layer; input: Map<string, CrispWireValue>; error: CrispDataError | null };
-type Identity = Pick<CrispUser, "email" | "emailSignature" | "nickname" | "phone">;
+/** A contributor's writes: key → [value, write order]; `""` is a deletion that wins like any write. */
+type Layer = Map<string, [CrispWireValue, number]>;
+type SourceState = { layer: Layer; input: Layer; error: CrispDataError | null };
+
+const signature = (issues: readonly CrispDataIssue[]) => JSON.stringify(issues.map((issue) => [issue.key, issue.code]));
 
 /**
  * Creates the client that keeps Crisp's session data equal to what your app says, one push per turn.
@@ -88,123 +91,112 @@ type Identity = Pick<CrispUser, "email" | "emailSignature" | "nickname" | "phone
 export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   options: CrispDataOptions = {},
 ): CrispDataClient<S> {
+  const { persist, onError } = options;
   const transport = options.transport ?? browserTransport();
-  const memory = persistence(options.persist === false ? undefined : options.persist === true || !options.persist ? transport.storage : options.persist, transport.websiteId);
+  const memory = persistence(
+    typeof persist === "object" ? persist : persist === false ? undefined : transport.storage,
+    transport.websiteId,
+  );
   const remembered = memory.read();
   const release = transport.attach?.();
   const listeners = new Set<() => void>();
-  const direct: Layer = new Map();
-  const sources = new Set<SourceState>();
+  // Direct calls (set, unset, replace, clear) are one more contributor, always the newest when they write.
+  const direct: SourceState = { layer: new Map(), input: new Map(), error: null };
+  const sources = new Set<SourceState>([direct]);
 
-  let seq = 0;
-  // What Crisp's session holds, as far as we know; keys sent before a reload have unknown values.
+  let clock = 0;
+  // What Crisp's session holds, as far as we know. Keys sent before a reload have unknown values.
   let sent = new Map<string, CrispWireValue>();
-  let staleKeys: string[] | undefined = remembered?.keys;
-  // The user the browser's Crisp session belongs to: known from a previous page when `user` is still null.
-  let sessionUserId: string | null = remembered?.user ?? null;
+  let staleKeys = remembered?.keys;
+  // Whose Crisp session this browser holds: known from a previous page while `user` is still null.
+  let sessionUserId = remembered?.user ?? null;
   let user: CrispUser | null = null;
-  let sentIdentity: Identity = {};
+  let sentIdentity: CrispUser | Record<string, undefined> = {};
   let resetPending = false;
   let touched = false;
   let everSent = false;
   let scheduled = false;
   let injected = false;
   let destroyed = false;
-  let snapshot: CrispDataSnapshot<S> | undefined;
+  let snapshot!: CrispDataSnapshot<S>;
+  let dataJson = "";
+  // Development only: two hooks passing different users in one render would reset the session every turn.
+  let identifiedThisTurn: string | null | undefined;
 
-  const write = (layer: Layer, entries: Map<string, CrispWireValue>, always: boolean) => {
+  const write = (state: SourceState, entries: Map<string, CrispWireValue>) => {
     for (const [key, value] of entries) {
-      if (always || layer.get(key)?.value !== value) layer.set(key, { value, seq: ++seq });
+      if (state === direct || state.layer.get(key)?.[0] !== value) state.layer.set(key, [value, ++clock]);
     }
   };
 
-  // Latest write wins across contributors; `""` entries are deletions that win the same way.
   const desired = () => {
-    const best = new Map<string, Entry>();
-    for (const layer of [direct, ...[...sources].map((source) => source.layer)]) {
-      for (const [key, entry] of layer) if (!(best.get(key)?.seq! > entry.seq)) best.set(key, entry);
+    const newest: Layer = new Map();
+    for (const { layer } of sources) {
+      for (const [key, entry] of layer) if (!(newest.get(key)?.[1]! > entry[1])) newest.set(key, entry);
     }
     const data = new Map<string, CrispWireValue>();
-    for (const [key, entry] of best) if (entry.value !== "") data.set(key, entry.value);
+    for (const [key, [value]] of newest) if (value !== "") data.set(key, value);
     return data;
   };
 
-  const identityCommands = (): CrispCommand[] => {
-    const commands: CrispCommand[] = [];
-    if (!user) return commands;
-    const { email, emailSignature, nickname, phone } = user;
-    if (email && (email !== sentIdentity.email || emailSignature !== sentIdentity.emailSignature)) {
-      commands.push(["set", "user:email", emailSignature ? [email, emailSignature] : [email]]);
+  // Everything the next push would send; empty when Crisp already holds what the app says.
+  const plan = () => {
+    const commands: CrispCommand[] = resetPending ? [["do", "session:reset"]] : [];
+    if (user) {
+      const { email, emailSignature } = user;
+      if (email && (email !== sentIdentity.email || emailSignature !== sentIdentity.emailSignature)) {
+        commands.push(["set", "user:email", emailSignature ? [email, emailSignature] : [email]]);
+      }
+      for (const field of ["nickname", "phone"] as const) {
+        const value = user[field];
+        if (value && value !== sentIdentity[field]) commands.push(["set", `user:${field}`, [value]]);
+      }
     }
-    if (nickname && nickname !== sentIdentity.nickname) commands.push(["set", "user:nickname", [nickname]]);
-    if (phone && phone !== sentIdentity.phone) commands.push(["set", "user:phone", [phone]]);
-    return commands;
-  };
-
-  const dataPairs = (want: Map<string, CrispWireValue>) => {
+    const want = desired();
     const pairs: Array<[string, CrispWireValue]> = [];
     for (const [key, value] of want) if (sent.get(key) !== value) pairs.push([key, value]);
-    for (const key of sent.keys()) if (!want.has(key)) pairs.push([key, ""]);
-    if (staleKeys && touched) for (const key of staleKeys) if (!want.has(key) && !sent.has(key)) pairs.push([key, ""]);
-    return pairs;
+    // The page's first batch deletes keys sent before a reload that nobody sets any more.
+    for (const key of new Set([...sent.keys(), ...(touched ? (staleKeys ?? []) : [])])) {
+      if (!want.has(key)) pairs.push([key, ""]);
+    }
+    if (pairs.length) commands.push(["set", "session:data", [pairs]]);
+    const tokenId = user?.tokenId || undefined;
+    // Crisp reads the token only when a session starts: it must be in place before a reset or the script load.
+    const token = resetPending || (!!user && !transport.isLoaded() && tokenId !== transport.getToken());
+    return { commands, want, token, tokenId };
   };
 
-  const tokenPending = () => !!user && !transport.isLoaded() && (user.tokenId || undefined) !== transport.getToken();
-
   const refresh = () => {
-    const data = desired();
-    const pending =
-      resetPending || tokenPending() || identityCommands().length > 0 || dataPairs(data).length > 0;
-    const error = [...sources].reduce<CrispDataError | null>((last, source) => source.error ?? last, null);
-    const status = error ? "error" : pending ? "pending" : everSent ? "synced" : "idle";
-    const previous = snapshot;
-    if (
-      previous &&
-      previous.user === user &&
-      previous.status === status &&
-      previous.error === error &&
-      sameData(previous.data, data)
-    ) {
+    const { commands, want, token } = plan();
+    const json = JSON.stringify([...want]);
+    let error: CrispDataError | null = null;
+    for (const source of sources) error = source.error ?? error;
+    const status = error ? "error" : commands.length || token ? "pending" : everSent ? "synced" : "idle";
+    if (snapshot && json === dataJson && snapshot.user === user && snapshot.status === status && snapshot.error === error) {
       return;
     }
     snapshot = Object.freeze({
       user,
-      data: Object.freeze(Object.fromEntries(data)) as Readonly<Partial<S>>,
+      data: json === dataJson ? snapshot.data : (Object.freeze(Object.fromEntries(want)) as Partial<S>),
       status,
       error,
     });
+    dataJson = json;
     for (const listener of [...listeners]) listener();
   };
 
   const send = () => {
     scheduled = false;
+    identifiedThisTurn = undefined;
     if (destroyed) return;
-    if (resetPending) {
-      // Crisp reads the token only when a session starts: it must be in place before the reset.
-      transport.setToken(user?.tokenId || undefined);
-      transport.push(["do", "session:reset"]);
-      resetPending = false;
-      everSent = true;
-    } else if (tokenPending()) {
-      transport.setToken(user?.tokenId || undefined);
-    }
-    for (const command of identityCommands()) {
-      transport.push(command);
-      everSent = true;
-    }
-    if (user) sentIdentity = { ...user };
-    const want = desired();
-    const pairs = dataPairs(want);
-    if (pairs.length) {
-      transport.push(["set", "session:data", [pairs]]);
-      everSent = true;
-    }
+    const { commands, want, token, tokenId } = plan();
+    if (token) transport.setToken(tokenId);
+    for (const command of commands) transport.push(command);
+    everSent ||= commands.length > 0;
+    resetPending = false;
+    if (user) sentIdentity = user;
     sent = want;
     if (touched) staleKeys = undefined;
-    // A deletion nobody else contributes to has done its job once sent.
-    for (const [key, entry] of direct) {
-      if (entry.value === "" && ![...sources].some((source) => source.layer.has(key))) direct.delete(key);
-    }
     memory.write(sessionUserId, [...sent.keys(), ...(staleKeys ?? [])]);
     if (!injected) {
       injected = true;
@@ -222,99 +214,94 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     refresh();
   };
 
-  const deleteAll = (keys: Iterable<string>) => write(direct, new Map([...keys].map((key) => [key, ""])), true);
+  const directWrite = (entries: Map<string, CrispWireValue>) => {
+    touched = true;
+    write(direct, entries);
+    changed();
+  };
 
-  // A new user starts an empty session: forget what was sent and every value, but keep contributors, whose
-  // current input is what the screen shows now and so belongs to the new user.
-  const startSession = (forgetData: boolean) => {
+  const deletions = (keys: Iterable<string>) => new Map([...keys].map((key): [string, ""] => [key, ""]));
+
+  // A new session: forget what was sent. On a new user, also every value, but contributors contribute their
+  // current input again: it is what the screen shows now, so it belongs to the new user.
+  const startSession = (newUser: boolean) => {
     resetPending = true;
     sent = new Map();
     staleKeys = undefined;
     sentIdentity = {};
-    if (!forgetData) return;
-    direct.clear();
-    for (const source of sources) {
-      source.layer.clear();
-      write(source.layer, source.input, true);
+    if (newUser) {
+      for (const source of sources) {
+        source.layer.clear();
+        if (source !== direct) for (const [key, [value]] of source.input) source.layer.set(key, [value, ++clock]);
+      }
     }
   };
 
   const client: CrispDataClient<S> = {
-    set(data) {
-      const entries = validateInputStrict(data);
-      touched = true;
-      write(direct, entries, true);
-      changed();
-    },
+    set: (data) => directWrite(validateInputStrict(data)),
     unset(...keys) {
       const invalid = keys.filter((key) => !isValidKey(key));
       if (invalid.length) throw new CrispDataError(invalid.map((key) => ({ key, code: "invalid_key" })));
-      touched = true;
-      deleteAll(keys);
-      changed();
+      directWrite(deletions(keys));
     },
     replace(data) {
       const entries = validateInputStrict(data);
-      touched = true;
-      deleteAll([...desired().keys()].filter((key) => !entries.has(key)));
-      write(direct, entries, true);
-      changed();
+      directWrite(new Map([...deletions(desired().keys()), ...entries]));
     },
-    clear() {
-      touched = true;
-      deleteAll(desired().keys());
-      changed();
-    },
+    clear: () => directWrite(deletions(desired().keys())),
     source(sourceOptions = {}) {
       const state: SourceState = { layer: new Map(), input: new Map(), error: null };
-      let reported = new Set<string>();
-      let disposed = false;
+      let reported: string[] = [];
       sources.add(state);
       return {
         get error() {
           return state.error;
         },
         set(data) {
-          if (disposed || destroyed) return null;
+          if (!sources.has(state)) return null;
           const { entries, issues } = validateInput(data);
-          const faulty = new Set(issues.map((issue) => issue.key));
-          for (const key of state.layer.keys()) if (!entries.has(key) && !faulty.has(key)) state.layer.delete(key);
-          write(state.layer, entries, false);
-          state.input = new Map([...state.layer].map(([key, entry]) => [key, entry.value]));
-          state.error = issues.length ? new CrispDataError(issues) : null;
-          report(issues);
+          const faulty = issues.map((issue) => issue.key);
+          // A key whose new value is invalid keeps its last valid value: nothing valid is lost.
+          for (const key of state.layer.keys()) if (!entries.has(key) && !faulty.includes(key)) state.layer.delete(key);
+          write(state, entries);
+          state.input = new Map(state.layer);
+          // The same problems keep the same error object, so a binding storing it does not re-render in a loop.
+          if (signature(state.error?.issues ?? []) !== signature(issues)) {
+            state.error = issues.length ? new CrispDataError(issues) : null;
+          }
+          const fresh = issues.filter((issue) => !reported.includes(signature([issue])));
+          reported = issues.map((issue) => signature([issue]));
+          if (fresh.length) {
+            const error = new CrispDataError(fresh);
+            sourceOptions.onError?.(error);
+            onError?.(error);
+          }
           touched = true;
           changed();
           return state.error;
         },
         dispose({ keep = false } = {}) {
-          if (disposed) return;
-          disposed = true;
-          sources.delete(state);
+          if (!sources.delete(state)) return;
           // Kept keys become the client's own, at their original write order.
-          if (keep) for (const [key, entry] of state.layer) if (!(direct.get(key)?.seq! > entry.seq)) direct.set(key, entry);
+          if (keep) for (const [key, entry] of state.layer) if (!(direct.layer.get(key)?.[1]! > entry[1])) direct.layer.set(key, entry);
           changed();
         },
       };
-
-      function report(issues: CrispDataIssue[]) {
-        const current = new Set(issues.map((issue) => `${issue.key}\0${issue.code}`));
-        const fresh = issues.filter((issue) => !reported.has(`${issue.key}\0${issue.code}`));
-        reported = current;
-        if (!fresh.length) return;
-        const error = new CrispDataError(fresh);
-        sourceOptions.onError?.(error);
-        options.onError?.(error);
-      }
     },
     identify(next) {
       if (next && (typeof next.id !== "string" || !next.id)) {
         throw new CrispDataError([{ key: "id", code: "invalid_user" }]);
       }
       const nextId = next ? next.id : null;
+      if (process.env.NODE_ENV !== "production" && identifiedThisTurn !== undefined && identifiedThisTurn !== nextId) {
+        console.warn(
+          `[crisp-data] identify() got two different users in one turn (${JSON.stringify(identifiedThisTurn)}, then ${JSON.stringify(nextId)}): the latest wins. Pass the same user everywhere, or pass it in one place only.`,
+        );
+      }
+      identifiedThisTurn = nextId;
       if (sessionUserId !== null && sessionUserId !== nextId) startSession(true);
       else if (next && transport.isLoaded() && (next.tokenId || undefined) !== transport.getToken()) startSession(false);
-      user = next ? Object.freeze({ ...next }) : null;
+      user = next && Object.freeze({ ...next });
       sessionUserId = nextId;
       changed();
     },
@@ -326,7 +313,8 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    getSnapshot: () => snapshot as CrispDataSnapshot<S>,
+    getSnapshot: () => snapshot,
+    getServerSnapshot: () => initial,
     destroy() {
       destroyed = true;
       listeners.clear();
@@ -335,12 +323,8 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   };
 
   refresh();
-  // The first batch also injects the chat script, after any identify() of this turn has set the token.
-  changed();
+  const initial = snapshot;
+  // Inject the chat script after this turn, once any identify() of the turn has set the token.
+  queueMicrotask(() => injected || send());
   return client;
-}
-
-function sameData(a: Readonly<Record<string, unknown>>, b: Map<string, CrispWireValue>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === b.size && keys.every((key) => b.get(key) === a[key]);
 }

@@ -25,7 +25,7 @@ export function validateInput(input: unknown): ValidatedInput {
   for (const [key, value] of Object.entries(input)) {
     const wire = toWireValue(value);
     if (!isValidKey(key)) issues.push({ key, code: "invalid_key" });
-    else if (typeof wire === "object") issues.push({ key, code: wire.error });
+    else if (wire === undefined) issues.push({ key, code: "invalid_value" });
     else if (entries.size >= MAX_KEYS) issues.push({ key, code: "too_many_keys" });
     else entries.set(key, wire);
   }
