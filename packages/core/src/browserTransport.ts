@@ -29,13 +29,41 @@ const clientsPerWindow = new WeakMap<object, number>();
 
 /**
  * Pushes onto `window.$crisp`, creating it as `[]` so commands queue until the chat script loads. Never calls
- * `$crisp.get`/`$crisp.is`, which throw before load.
+ * `$crisp.get`/`$crisp.is`, which throw before load. With `load: true` and a `websiteId` it also injects the chat
+ * script, once.
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function browserTransport(options: BrowserTransportOptions = {}): CrispTransport {
-  const win = options.window ?? (typeof window === "undefined" ? undefined : (window as unknown as CrispWindow));
-  if (!win) return noopTransport();
+  const transport = windowTransport(options.window, options.websiteId);
   const { websiteId, load, nonce, scriptUrl = DEFAULT_SCRIPT_URL } = options;
+  const win = transport.window;
+  if (!win || !load || !websiteId) return transport;
+  return {
+    ...transport,
+    inject() {
+      const doc = win.document;
+      if (doc.querySelector(`script[src="${scriptUrl}"]`)) return;
+      win.CRISP_WEBSITE_ID = websiteId;
+      const script = doc.createElement("script");
+      script.src = scriptUrl;
+      script.async = true;
+      if (nonce) script.nonce = nonce;
+      (doc.head ?? doc.documentElement).appendChild(script);
+    },
+  };
+}
+
+/**
+ * The default transport: the `$crisp` queue of the given (or global) window, without a loader. On the server (no
+ * window) it does nothing and remembers nothing.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function windowTransport(
+  target?: CrispWindow,
+  websiteId?: string,
+): CrispTransport & { readonly window?: CrispWindow | undefined } {
+  const win = target ?? (typeof window === "undefined" ? undefined : (window as unknown as CrispWindow));
+  if (!win) return { push() {}, setToken() {}, getToken: () => undefined, isLoaded: () => false };
   let storage: Storage | undefined;
   try {
     storage = win.localStorage;
@@ -43,6 +71,7 @@ export function browserTransport(options: BrowserTransportOptions = {}): CrispTr
     // Storage access throws in sandboxed iframes and some privacy modes; the client then forgets across reloads.
   }
   return {
+    window: win,
     websiteId: websiteId ?? win.CRISP_WEBSITE_ID,
     storage,
     push(command) {
@@ -55,16 +84,6 @@ export function browserTransport(options: BrowserTransportOptions = {}): CrispTr
     },
     getToken: () => win.CRISP_TOKEN_ID ?? undefined,
     isLoaded: () => !!win.$crisp && !Array.isArray(win.$crisp),
-    inject() {
-      const doc = win.document;
-      if (!load || !websiteId || doc.querySelector(`script[src="${scriptUrl}"]`)) return;
-      win.CRISP_WEBSITE_ID = websiteId;
-      const script = doc.createElement("script");
-      script.src = scriptUrl;
-      script.async = true;
-      if (nonce) script.nonce = nonce;
-      (doc.head ?? doc.documentElement).appendChild(script);
-    },
     // Only development builds count clients: the warning is their only use.
     attach:
       process.env.NODE_ENV !== "production"
@@ -80,9 +99,4 @@ export function browserTransport(options: BrowserTransportOptions = {}): CrispTr
           }
         : undefined,
   };
-}
-
-/** On the server (or without a window) nothing is sent and nothing is remembered. */
-export function noopTransport(): CrispTransport {
-  return { push() {}, setToken() {}, getToken: () => undefined, isLoaded: () => false };
 }

@@ -1,7 +1,6 @@
-import { browserTransport } from "./browserTransport";
-import { CrispDataError, type CrispDataIssue } from "./errors";
+import { windowTransport } from "./browserTransport";
+import { CrispDataError } from "./errors";
 import { isValidKey } from "./keys";
-import { persistence, type StorageLike } from "./persistence";
 import type {
   CheckedInput,
   CrispCommand,
@@ -10,6 +9,7 @@ import type {
   CrispDataSnapshot,
   CrispTransport,
   CrispUser,
+  StorageLike,
 } from "./types";
 import { validateInput, validateInputStrict } from "./validate";
 import type { CrispWireValue } from "./values";
@@ -73,11 +73,8 @@ export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
   destroy(): void;
 }
 
-/** A contributor's writes: key → [value, write order]; `""` is a deletion that wins like any write. */
-type Layer = Map<string, [CrispWireValue, number]>;
-type SourceState = { layer: Layer; input: Layer; error: CrispDataError | null };
-
-const signature = (issues: readonly CrispDataIssue[]) => JSON.stringify(issues.map((issue) => [issue.key, issue.code]));
+/** A write by one contributor; the log keeps one per contributor and key, oldest first. */
+type Write = [owner: object, key: string, value: CrispWireValue];
 
 /**
  * Creates the client that keeps Crisp's session data equal to what your app says, one push per turn.
@@ -92,19 +89,21 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   options: CrispDataOptions = {},
 ): CrispDataClient<S> {
   const { persist, onError } = options;
-  const transport = options.transport ?? browserTransport();
-  const memory = persistence(
-    typeof persist === "object" ? persist : persist === false ? undefined : transport.storage,
-    transport.websiteId,
-  );
-  const remembered = memory.read();
+  const transport = options.transport ?? windowTransport();
+  const storage = typeof persist === "object" ? persist : persist === false ? undefined : transport.storage;
+  const storageKey = `crisp-data:${transport.websiteId ?? "default"}`;
+  let remembered: { user?: string | null; keys?: string[] } | undefined;
+  try {
+    remembered = JSON.parse(storage?.getItem(storageKey) ?? "0") || undefined;
+  } catch {
+    // Unreadable memory is no memory: at worst one redundant push.
+  }
   const release = transport.attach?.();
   const listeners = new Set<() => void>();
-  // Direct calls (set, unset, replace, clear) are one more contributor, always the newest when they write.
-  const direct: SourceState = { layer: new Map(), input: new Map(), error: null };
-  const sources = new Set<SourceState>([direct]);
-
-  let clock = 0;
+  // Direct calls (set, unset, replace, clear) are one more contributor, whose every call is a new write.
+  const direct = {};
+  // Latest write wins: a key's value is that of its newest write; `""` is a deletion that wins the same way.
+  let log: Write[] = [];
   // What Crisp's session holds, as far as we know. Keys sent before a reload have unknown values.
   let sent = new Map<string, CrispWireValue>();
   let staleKeys = remembered?.keys;
@@ -123,19 +122,22 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   // Development only: two hooks passing different users in one render would reset the session every turn.
   let identifiedThisTurn: string | null | undefined;
 
-  const write = (state: SourceState, entries: Map<string, CrispWireValue>) => {
+  const write = (owner: object, entries: Map<string, CrispWireValue>) => {
+    touched = true;
     for (const [key, value] of entries) {
-      if (state === direct || state.layer.get(key)?.[0] !== value) state.layer.set(key, [value, ++clock]);
+      const index = log.findIndex((entry) => entry[0] === owner && entry[1] === key);
+      // A contributor re-rendering the same value must not take the key back from a newer writer.
+      if (index >= 0 && owner !== direct && log[index]?.[2] === value) continue;
+      if (index >= 0) log.splice(index, 1);
+      log.push([owner, key, value]);
     }
+    changed();
   };
 
   const desired = () => {
-    const newest: Layer = new Map();
-    for (const { layer } of sources) {
-      for (const [key, entry] of layer) if (!(newest.get(key)?.[1]! > entry[1])) newest.set(key, entry);
-    }
     const data = new Map<string, CrispWireValue>();
-    for (const [key, [value]] of newest) if (value !== "") data.set(key, value);
+    for (const [, key, value] of log) data.set(key, value);
+    for (const [key, value] of data) if (value === "") data.delete(key);
     return data;
   };
 
@@ -163,11 +165,11 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     const tokenId = user?.tokenId || undefined;
     // Crisp reads the token only when a session starts: it must be in place before a reset or the script load.
     const token = resetPending || (!!user && !transport.isLoaded() && tokenId !== transport.getToken());
-    return { commands, want, token, tokenId };
+    return [commands, want, token, tokenId] as const;
   };
 
   const refresh = () => {
-    const { commands, want, token } = plan();
+    const [commands, want, token] = plan();
     const json = JSON.stringify([...want]);
     let error: CrispDataError | null = null;
     for (const source of sources) error = source.error ?? error;
@@ -187,9 +189,9 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
 
   const send = () => {
     scheduled = false;
-    identifiedThisTurn = undefined;
+    if (process.env.NODE_ENV !== "production") identifiedThisTurn = undefined;
     if (destroyed) return;
-    const { commands, want, token, tokenId } = plan();
+    const [commands, want, token, tokenId] = plan();
     if (token) transport.setToken(tokenId);
     for (const command of commands) transport.push(command);
     everSent ||= commands.length > 0;
@@ -197,7 +199,11 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     if (user) sentIdentity = user;
     sent = want;
     if (touched) staleKeys = undefined;
-    memory.write(sessionUserId, [...sent.keys(), ...(staleKeys ?? [])]);
+    try {
+      storage?.setItem(storageKey, JSON.stringify({ user: sessionUserId, keys: [...sent.keys(), ...(staleKeys ?? [])] }));
+    } catch {
+      // A full or blocked storage must never break the app; only reload detection is lost.
+    }
     if (!injected) {
       injected = true;
       transport.inject?.();
@@ -214,43 +220,24 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     refresh();
   };
 
-  const directWrite = (entries: Map<string, CrispWireValue>) => {
-    touched = true;
-    write(direct, entries);
-    changed();
-  };
-
   const deletions = (keys: Iterable<string>) => new Map([...keys].map((key): [string, ""] => [key, ""]));
 
-  // A new session: forget what was sent. On a new user, also every value, but contributors contribute their
-  // current input again: it is what the screen shows now, so it belongs to the new user.
-  const startSession = (newUser: boolean) => {
-    resetPending = true;
-    sent = new Map();
-    staleKeys = undefined;
-    sentIdentity = {};
-    if (newUser) {
-      for (const source of sources) {
-        source.layer.clear();
-        if (source !== direct) for (const [key, [value]] of source.input) source.layer.set(key, [value, ++clock]);
-      }
-    }
-  };
+  const sources = new Set<{ error: CrispDataError | null }>();
 
   const client: CrispDataClient<S> = {
-    set: (data) => directWrite(validateInputStrict(data)),
+    set: (data) => write(direct, validateInputStrict(data)),
     unset(...keys) {
       const invalid = keys.filter((key) => !isValidKey(key));
       if (invalid.length) throw new CrispDataError(invalid.map((key) => ({ key, code: "invalid_key" })));
-      directWrite(deletions(keys));
+      write(direct, deletions(keys));
     },
     replace(data) {
       const entries = validateInputStrict(data);
-      directWrite(new Map([...deletions(desired().keys()), ...entries]));
+      write(direct, new Map([...deletions(desired().keys()), ...entries]));
     },
-    clear: () => directWrite(deletions(desired().keys())),
+    clear: () => write(direct, deletions(desired().keys())),
     source(sourceOptions = {}) {
-      const state: SourceState = { layer: new Map(), input: new Map(), error: null };
+      const state = { error: null as CrispDataError | null };
       let reported: string[] = [];
       sources.add(state);
       return {
@@ -262,28 +249,24 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
           const { entries, issues } = validateInput(data);
           const faulty = issues.map((issue) => issue.key);
           // A key whose new value is invalid keeps its last valid value: nothing valid is lost.
-          for (const key of state.layer.keys()) if (!entries.has(key) && !faulty.includes(key)) state.layer.delete(key);
-          write(state, entries);
-          state.input = new Map(state.layer);
+          log = log.filter(([owner, key]) => owner !== state || entries.has(key) || faulty.includes(key));
+          const problems = issues.map((issue) => `${issue.key} ${issue.code}`);
+          const fresh = issues.filter((_, index) => !reported.includes(problems[index] as string));
           // The same problems keep the same error object, so a binding storing it does not re-render in a loop.
-          if (signature(state.error?.issues ?? []) !== signature(issues)) {
-            state.error = issues.length ? new CrispDataError(issues) : null;
-          }
-          const fresh = issues.filter((issue) => !reported.includes(signature([issue])));
-          reported = issues.map((issue) => signature([issue]));
+          if (`${problems}` !== `${reported}`) state.error = issues.length ? new CrispDataError(issues) : null;
+          reported = problems;
           if (fresh.length) {
             const error = new CrispDataError(fresh);
             sourceOptions.onError?.(error);
             onError?.(error);
           }
-          touched = true;
-          changed();
+          write(state, entries);
           return state.error;
         },
         dispose({ keep = false } = {}) {
           if (!sources.delete(state)) return;
           // Kept keys become the client's own, at their original write order.
-          if (keep) for (const [key, entry] of state.layer) if (!(direct.layer.get(key)?.[1]! > entry[1])) direct.layer.set(key, entry);
+          log = log.filter((entry) => entry[0] !== state || (keep && (entry[0] = direct)));
           changed();
         },
       };
@@ -293,14 +276,24 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
         throw new CrispDataError([{ key: "id", code: "invalid_user" }]);
       }
       const nextId = next ? next.id : null;
-      if (process.env.NODE_ENV !== "production" && identifiedThisTurn !== undefined && identifiedThisTurn !== nextId) {
-        console.warn(
-          `[crisp-data] identify() got two different users in one turn (${JSON.stringify(identifiedThisTurn)}, then ${JSON.stringify(nextId)}): the latest wins. Pass the same user everywhere, or pass it in one place only.`,
-        );
+      if (process.env.NODE_ENV !== "production") {
+        if (identifiedThisTurn !== undefined && identifiedThisTurn !== nextId) {
+          console.warn(
+            `[crisp-data] identify() got two different users in one turn (${JSON.stringify(identifiedThisTurn)}, then ${JSON.stringify(nextId)}): the latest wins. Pass the same user everywhere, or pass it in one place only.`,
+          );
+        }
+        identifiedThisTurn = nextId;
       }
-      identifiedThisTurn = nextId;
-      if (sessionUserId !== null && sessionUserId !== nextId) startSession(true);
-      else if (next && transport.isLoaded() && (next.tokenId || undefined) !== transport.getToken()) startSession(false);
+      const newUser = sessionUserId !== null && sessionUserId !== nextId;
+      if (newUser || (next && transport.isLoaded() && (next.tokenId || undefined) !== transport.getToken())) {
+        // A new Crisp session: forget what it holds. For a new user, also every direct value; contributors keep
+        // theirs, since what the screen shows now belongs to the new user.
+        resetPending = true;
+        sent = new Map();
+        staleKeys = undefined;
+        sentIdentity = {};
+        if (newUser) log = log.filter((entry) => entry[0] !== direct);
+      }
       user = next && Object.freeze({ ...next });
       sessionUserId = nextId;
       changed();

@@ -1,4 +1,10 @@
-export { type BrowserTransportOptions, browserTransport, type CrispWindow, DEFAULT_SCRIPT_URL, noopTransport } from "./browserTransport";
+export {
+  type BrowserTransportOptions,
+  browserTransport,
+  type CrispWindow,
+  DEFAULT_SCRIPT_URL,
+  windowTransport,
+} from "./browserTransport";
 export {
   type CrispDataClient,
   type CrispDataOptions,
@@ -10,7 +16,6 @@ export { getDefaultCrispData } from "./defaultClient";
 export { CrispDataError, type CrispDataErrorCode, type CrispDataIssue } from "./errors";
 export { isValidKey, KEY_PATTERN, normalizeKey } from "./keys";
 export { type MemoryTransport, type MemoryTransportEvent, memoryTransport } from "./memoryTransport";
-export type { StorageLike } from "./persistence";
 export type {
   CheckedInput,
   CrispCommand,
@@ -23,6 +28,7 @@ export type {
   CrispTransport,
   CrispUser,
   IsValidKey,
+  StorageLike,
 } from "./types";
 export { type ValidatedInput, validateInput, validateInputStrict } from "./validate";
 export { type CrispWireValue, MAX_KEYS, MAX_VALUE_LENGTH, toWireValue } from "./values";

@@ -95,5 +95,8 @@ export interface CrispTransport {
   /** The website whose chat box this is; scopes what the client remembers across reloads. */
   readonly websiteId?: string | undefined;
   /** Where the client may remember the session's user across reloads (`localStorage` in a browser). */
-  readonly storage?: Pick<Storage, "getItem" | "setItem" | "removeItem"> | undefined;
+  readonly storage?: StorageLike | undefined;
 }
+
+/** The part of `Storage` the client uses to remember the session across reloads. */
+export type StorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem">;

@@ -16,8 +16,8 @@ describe("batching", () => {
         "session:data",
         [
           [
-            ["plan", "team"],
             ["seats", 3],
+            ["plan", "team"],
             ["is_trialing", false],
           ],
         ],
