@@ -44,12 +44,12 @@ const table = [
 ].join("\n");
 const readmePath = resolve(root, "README.md");
 const readme = readFileSync(readmePath, "utf8");
-const block = /(<!-- size:start -->\n)[\s\S]*?(\n<!-- size:end -->)/;
+const block = /(<!-- size:start -->)[\s\S]*?(<!-- size:end -->)/;
 if (!block.test(readme)) {
   console.error("size: README.md has no <!-- size:start --> / <!-- size:end --> block");
   process.exit(1);
 }
-const next = readme.replace(block, `$1${table}$2`);
+const next = readme.replace(block, `$1\n${table}\n$2`);
 if (write) writeFileSync(readmePath, next);
 else if (next !== readme) {
   console.error("size: the README's size table is out of date; run `pnpm size --write`");

@@ -23,16 +23,16 @@ const hints: Record<CrispDataErrorCode, string> = {
  */
 export class CrispDataError extends Error {
   override readonly name: string = "CrispDataError";
-  readonly code: CrispDataErrorCode;
-  readonly key: string;
+  /** The code of the first issue. */
+  declare readonly code: CrispDataErrorCode;
+  /** The first key at fault (`""` when the input itself is wrong). */
+  declare readonly key: string;
   readonly issues: readonly CrispDataIssue[];
 
   constructor(issues: readonly CrispDataIssue[], message?: string) {
-    const first = issues[0] ?? { key: "", code: "invalid_value" as const };
     super(message ?? describe(issues));
-    this.code = first.code;
-    this.key = first.key;
     this.issues = issues;
+    Object.assign(this, { key: "", code: "invalid_value" }, issues[0]);
   }
 }
 
