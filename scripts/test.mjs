@@ -25,7 +25,14 @@ run("build", "pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-onl
 run("lint", "pnpm", ["exec", "biome", "ci", "."]);
 run("typecheck", "pnpm", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
 rmSync(results, { force: true });
-run("vitest", "pnpm", ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${results}`]);
+run("vitest", "pnpm", [
+  "exec",
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${results}`,
+]);
 run("size", "node", ["scripts/size.mjs"]);
 run("packages", "pnpm", ["exec", "turbo", "run", "lint:pkg", "--output-logs=errors-only"]);
 

@@ -174,7 +174,13 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     let error: CrispDataError | null = null;
     for (const source of sources) error = source.error ?? error;
     const status = error ? "error" : commands.length || token ? "pending" : everSent ? "synced" : "idle";
-    if (snapshot && json === dataJson && snapshot.user === user && snapshot.status === status && snapshot.error === error) {
+    if (
+      snapshot &&
+      json === dataJson &&
+      snapshot.user === user &&
+      snapshot.status === status &&
+      snapshot.error === error
+    ) {
       return;
     }
     snapshot = Object.freeze({
@@ -200,7 +206,10 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     sent = want;
     if (touched) staleKeys = undefined;
     try {
-      storage?.setItem(storageKey, JSON.stringify({ user: sessionUserId, keys: [...sent.keys(), ...(staleKeys ?? [])] }));
+      storage?.setItem(
+        storageKey,
+        JSON.stringify({ user: sessionUserId, keys: [...sent.keys(), ...(staleKeys ?? [])] }),
+      );
     } catch {
       // A full or blocked storage must never break the app; only reload detection is lost.
     }
@@ -266,7 +275,8 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
         dispose({ keep = false } = {}) {
           if (!sources.delete(state)) return;
           // Kept keys become the client's own, at their original write order.
-          log = log.filter((entry) => entry[0] !== state || (keep && (entry[0] = direct)));
+          for (const entry of log) if (keep && entry[0] === state) entry[0] = direct;
+          log = log.filter((entry) => entry[0] !== state);
           changed();
         },
       };

@@ -9,7 +9,8 @@ export interface CrispDataIssue {
 
 const hints: Record<CrispDataErrorCode, string> = {
   invalid_key: "keys must be 1-50 characters of a-z, 0-9, _ and - (normalizeKey() turns a label into one)",
-  invalid_value: "values must be a string (at most 500 characters), a finite number or a boolean; null, undefined or \"\" delete the key",
+  invalid_value:
+    'values must be a string (at most 500 characters), a finite number or a boolean; null, undefined or "" delete the key',
   too_many_keys: "send at most 100 keys",
   invalid_user: "a user needs a non-empty string id; email, nickname, phone and tokenId are strings",
   api_error: "the Crisp REST API refused the request",

@@ -1,4 +1,4 @@
-import { type CrispDataIssue, CrispDataError } from "./errors";
+import { CrispDataError, type CrispDataIssue } from "./errors";
 import { isValidKey } from "./keys";
 import { type CrispWireValue, MAX_KEYS, toWireValue } from "./values";
 

@@ -1,5 +1,5 @@
-import { describe, expect, test } from "vitest";
 import { CrispDataError } from "@crisp-data/core";
+import { describe, expect, test } from "vitest";
 import { nextTurn, setup } from "./helpers";
 
 describe("batching", () => {

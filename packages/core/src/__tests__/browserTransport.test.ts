@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, test, vi } from "vitest";
+
 import { browserTransport, type CrispWindow, createCrispData, DEFAULT_SCRIPT_URL } from "@crisp-data/core";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { nextTurn } from "./helpers";
 
 const win = window as unknown as CrispWindow & Record<string, unknown>;
@@ -66,7 +67,9 @@ describe("browserTransport", () => {
   });
 
   test("a custom scriptUrl (the emulator's) is used; without load or websiteId nothing is injected", async () => {
-    createCrispData({ transport: browserTransport({ load: true, websiteId: "w", scriptUrl: "http://127.0.0.1:4100/l.js" }) }).destroy();
+    createCrispData({
+      transport: browserTransport({ load: true, websiteId: "w", scriptUrl: "http://127.0.0.1:4100/l.js" }),
+    }).destroy();
     const unloaded = createCrispData({ transport: browserTransport({ websiteId: "w" }) });
     const noSite = createCrispData({ transport: browserTransport({ load: true }) });
     await nextTurn();
@@ -81,7 +84,9 @@ describe("browserTransport", () => {
 
   test("logout deletes CRISP_TOKEN_ID before pushing the reset", async () => {
     const order: string[] = [];
-    win.$crisp = { push: (command: readonly unknown[]) => order.push(`${command[1]} token=${String(win.CRISP_TOKEN_ID)}`) };
+    win.$crisp = {
+      push: (command: readonly unknown[]) => order.push(`${command[1]} token=${String(win.CRISP_TOKEN_ID)}`),
+    };
     const client = createCrispData({ transport: browserTransport() });
     client.identify({ id: "u1", tokenId: "t1" });
     await nextTurn();

@@ -1,6 +1,6 @@
+import { CrispDataError, isValidKey, normalizeKey } from "@crisp-data/core";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { CrispDataError, isValidKey, normalizeKey } from "@crisp-data/core";
 
 describe("isValidKey", () => {
   test.each(["plan", "order_id", "user-id", "a", "0", "x".repeat(50), "_", "-"])("accepts %j", (key) => {
@@ -11,9 +11,12 @@ describe("isValidKey", () => {
   });
   test("is true exactly for ^[a-z0-9_-]{1,50}$", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 60, unit: fc.constantFrom("a", "Z", "0", "_", "-", " ", ".", "é") }), (key) => {
-        expect(isValidKey(key)).toBe(/^[a-z0-9_-]{1,50}$/.test(key));
-      }),
+      fc.property(
+        fc.string({ maxLength: 60, unit: fc.constantFrom("a", "Z", "0", "_", "-", " ", ".", "é") }),
+        (key) => {
+          expect(isValidKey(key)).toBe(/^[a-z0-9_-]{1,50}$/.test(key));
+        },
+      ),
     );
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, test, vi } from "vitest";
 import { CrispDataError, memoryTransport } from "@crisp-data/core";
+import { describe, expect, test, vi } from "vitest";
 import { nextTurn, setup } from "./helpers";
 
 const alice = { id: "u1", email: "alice@example.com", nickname: "Alice", phone: "+33600000001" };

@@ -1,6 +1,6 @@
+import { type CrispCommand, type CrispDataSource, createCrispData, memoryTransport } from "@crisp-data/core";
 import fc from "fast-check";
 import { expect, test } from "vitest";
-import { type CrispCommand, type CrispDataSource, createCrispData, memoryTransport } from "@crisp-data/core";
 
 /**
  * A small model of what the app means, written apart from the client: every contributor keeps the writes it made
@@ -17,7 +17,7 @@ class Intent {
     const newest = new Map<string, Write>();
     const all = [this.direct, ...this.sources.filter((s) => s.live).map((s) => s.writes)];
     for (const writes of all) {
-      for (const [key, write] of writes) if (!newest.has(key) || newest.get(key)!.at < write.at) newest.set(key, write);
+      for (const [key, write] of writes) if ((newest.get(key)?.at ?? -1) < write.at) newest.set(key, write);
     }
     return Object.fromEntries([...newest].filter(([, write]) => write.value !== "").map(([key, w]) => [key, w.value]));
   }
@@ -58,97 +58,109 @@ type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
 test("replaying the pushes on a model of Crisp gives exactly the intended data, never a previous user's value", async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }), async (turns) => {
-      const transport = memoryTransport();
-      const client = createCrispData({ transport, persist: false });
-      const intent = new Intent();
-      const handles: CrispDataSource[] = [];
-      let direct = 0;
-      // Who the browser's current Crisp session has belonged to: a reset starts it, signing in from anonymous adds to it.
-      let owners = new Set(["null"]);
-      // Direct values carry their user so a leak across a reset is visible in the pushes.
-      const tag = (data: Record<string, string | null>) =>
-        Object.fromEntries(
-          Object.entries(data).map(([k, v]) => [k, v ? `${v}:${intent.user}:${direct++}` : v]),
-        ) as Record<string, string | null>;
-      const write = (writes: Map<string, Write>, data: Record<string, string | null>) => {
-        for (const [k, v] of Object.entries(data)) writes.set(k, { value: v ?? "", at: ++intent.clock });
-      };
+    fc.asyncProperty(
+      fc.array(fc.array(op, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }),
+      async (turns) => {
+        const transport = memoryTransport();
+        const client = createCrispData({ transport, persist: false });
+        const intent = new Intent();
+        const handles: CrispDataSource[] = [];
+        let direct = 0;
+        // Who the browser's current Crisp session has belonged to: a reset starts it, signing in from anonymous adds to it.
+        let owners = new Set(["null"]);
+        // Direct values carry their user so a leak across a reset is visible in the pushes.
+        const tag = (data: Record<string, string | null>) =>
+          Object.fromEntries(
+            Object.entries(data).map(([k, v]) => [k, v ? `${v}:${intent.user}:${direct++}` : v]),
+          ) as Record<string, string | null>;
+        const write = (writes: Map<string, Write>, data: Record<string, string | null>) => {
+          for (const [k, v] of Object.entries(data)) writes.set(k, { value: v ?? "", at: ++intent.clock });
+        };
 
-      const apply = (o: Op) => {
-        switch (o.kind) {
-          case "set": {
-            const data = tag(o.data);
-            client.set(data);
-            write(intent.direct, data);
-            return;
-          }
-          case "unset":
-            client.unset(...o.keys);
-            write(intent.direct, Object.fromEntries(o.keys.map((k) => [k, null])));
-            return;
-          case "replace": {
-            const data = tag(o.data);
-            client.replace(data);
-            const current = intent.data();
-            write(intent.direct, Object.fromEntries(Object.keys(current).filter((k) => !(k in data)).map((k) => [k, null])));
-            write(intent.direct, data);
-            return;
-          }
-          case "clear":
-            client.clear();
-            write(intent.direct, Object.fromEntries(Object.keys(intent.data()).map((k) => [k, null])));
-            return;
-          case "newSource":
-            handles.push(client.source());
-            intent.sources.push({ live: true, writes: new Map() });
-            return;
-          case "sourceSet": {
-            const source = intent.sources[o.index];
-            if (!source?.live) return;
-            handles[o.index]?.set(o.data);
-            const next = new Map(Object.entries(o.data ?? {}).map(([k, v]) => [k, v ?? ""]));
-            for (const k of [...source.writes.keys()]) if (!next.has(k)) source.writes.delete(k);
-            for (const [k, v] of next) if (source.writes.get(k)?.value !== v) source.writes.set(k, { value: v, at: ++intent.clock });
-            return;
-          }
-          case "dispose": {
-            const source = intent.sources[o.index];
-            if (!source?.live) return;
-            handles[o.index]?.dispose({ keep: o.keep });
-            source.live = false;
-            if (o.keep) {
-              for (const [k, w] of source.writes) if (!(intent.direct.get(k)?.at! > w.at)) intent.direct.set(k, w);
+        const apply = (o: Op) => {
+          switch (o.kind) {
+            case "set": {
+              const data = tag(o.data);
+              client.set(data);
+              write(intent.direct, data);
+              return;
             }
-            return;
-          }
-          case "identify":
-            client.identify(o.user ? { id: o.user } : null);
-            if (intent.user === null) owners.add(String(o.user));
-            if (intent.user !== null && intent.user !== o.user) {
-              owners = new Set([String(o.user)]);
-              // New session: direct data is forgotten; live contributors keep theirs (it is on screen now).
-              intent.direct.clear();
+            case "unset":
+              client.unset(...o.keys);
+              write(intent.direct, Object.fromEntries(o.keys.map((k) => [k, null])));
+              return;
+            case "replace": {
+              const data = tag(o.data);
+              client.replace(data);
+              const current = intent.data();
+              write(
+                intent.direct,
+                Object.fromEntries(
+                  Object.keys(current)
+                    .filter((k) => !(k in data))
+                    .map((k) => [k, null]),
+                ),
+              );
+              write(intent.direct, data);
+              return;
             }
-            intent.user = o.user;
-        }
-      };
+            case "clear":
+              client.clear();
+              write(intent.direct, Object.fromEntries(Object.keys(intent.data()).map((k) => [k, null])));
+              return;
+            case "newSource":
+              handles.push(client.source());
+              intent.sources.push({ live: true, writes: new Map() });
+              return;
+            case "sourceSet": {
+              const source = intent.sources[o.index];
+              if (!source?.live) return;
+              handles[o.index]?.set(o.data);
+              const next = new Map(Object.entries(o.data ?? {}).map(([k, v]) => [k, v ?? ""]));
+              for (const k of [...source.writes.keys()]) if (!next.has(k)) source.writes.delete(k);
+              for (const [k, v] of next)
+                if (source.writes.get(k)?.value !== v) source.writes.set(k, { value: v, at: ++intent.clock });
+              return;
+            }
+            case "dispose": {
+              const source = intent.sources[o.index];
+              if (!source?.live) return;
+              handles[o.index]?.dispose({ keep: o.keep });
+              source.live = false;
+              if (o.keep) {
+                for (const [k, w] of source.writes)
+                  if ((intent.direct.get(k)?.at ?? -1) < w.at) intent.direct.set(k, w);
+              }
+              return;
+            }
+            case "identify":
+              client.identify(o.user ? { id: o.user } : null);
+              if (intent.user === null) owners.add(String(o.user));
+              if (intent.user !== null && intent.user !== o.user) {
+                owners = new Set([String(o.user)]);
+                // New session: direct data is forgotten; live contributors keep theirs (it is on screen now).
+                intent.direct.clear();
+              }
+              intent.user = o.user;
+          }
+        };
 
-      for (const turn of turns) {
-        const before = transport.commands.length;
-        for (const o of turn) apply(o);
-        await client.flush();
-        expect(replay(transport.commands)).toEqual(intent.data());
-        expect(client.getSnapshot().data).toEqual(intent.data());
-        for (const command of transport.commands.slice(before)) {
-          if (command[1] !== "session:data") continue;
-          for (const [, v] of (command[2] as [Array<[string, unknown]>])[0]) {
-            if (typeof v === "string" && v.includes(":")) expect(owners).toContain(v.split(":")[1]);
+        for (const turn of turns) {
+          const before = transport.commands.length;
+          for (const o of turn) apply(o);
+          await client.flush();
+          expect(replay(transport.commands)).toEqual(intent.data());
+          expect(client.getSnapshot().data).toEqual(intent.data());
+          for (const command of transport.commands.slice(before)) {
+            if (command[1] !== "session:data") continue;
+            for (const [, v] of (command[2] as [Array<[string, unknown]>])[0]) {
+              if (typeof v === "string" && v.includes(":")) expect(owners).toContain(v.split(":")[1]);
+            }
           }
         }
-      }
-      client.destroy();
-    }),
+        client.destroy();
+      },
+    ),
     { numRuns: 500 },
   );
 });

@@ -1,5 +1,5 @@
-import { describe, expect, test } from "vitest";
 import { createCrispData, memoryTransport, type StorageLike } from "@crisp-data/core";
+import { describe, expect, test } from "vitest";
 import { nextTurn } from "./helpers";
 
 function memoryStorage(): StorageLike & { dump(): Record<string, string> } {

@@ -1,4 +1,3 @@
-import { describe, expectTypeOf, test } from "vitest";
 import {
   type CrispDataInput,
   type CrispDataSnapshot,
@@ -6,6 +5,7 @@ import {
   createCrispData,
   type IsValidKey,
 } from "@crisp-data/core";
+import { describe, expectTypeOf, test } from "vitest";
 
 describe("literal keys are checked at compile time", () => {
   const client = createCrispData();

@@ -1,5 +1,5 @@
-import { describe, expect, test } from "vitest";
 import { CrispDataError, MAX_KEYS, MAX_VALUE_LENGTH, validateInput, validateInputStrict } from "@crisp-data/core";
+import { describe, expect, test } from "vitest";
 
 describe("values", () => {
   test("strings, finite numbers and booleans pass; null, undefined and empty string mean delete", () => {
