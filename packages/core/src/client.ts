@@ -304,7 +304,8 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
         sentIdentity = {};
         if (newUser) log = log.filter((entry) => entry[0] !== direct);
       }
-      user = next && Object.freeze({ ...next });
+      // An equal user keeps the same object, so the snapshot (and every binding reading it) stays unchanged.
+      user = next && (JSON.stringify(next) === JSON.stringify(user) ? user : Object.freeze({ ...next }));
       sessionUserId = nextId;
       changed();
     },

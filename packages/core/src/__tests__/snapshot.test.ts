@@ -37,4 +37,15 @@ describe("snapshot", () => {
     expect(client.getSnapshot().user).toEqual({ id: "u1", email: "a@example.com" });
     expect(client.getServerSnapshot()).toBe(initial);
   });
+
+  test("identifying the same user again keeps the snapshot", async () => {
+    const { client } = setup();
+    client.identify({ id: "a", email: "a@example.com" });
+    await nextTurn();
+    const before = client.getSnapshot();
+    client.identify({ id: "a", email: "a@example.com" });
+    expect(client.getSnapshot()).toBe(before);
+    client.identify({ id: "a", email: "b@example.com" });
+    expect(client.getSnapshot()).not.toBe(before);
+  });
 });
