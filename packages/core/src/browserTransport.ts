@@ -42,7 +42,8 @@ export function browserTransport(options: BrowserTransportOptions = {}): CrispTr
     ...transport,
     inject() {
       const doc = win.document;
-      if (doc.querySelector(`script[src="${scriptUrl}"]`)) return;
+      // Compared as written, not through a CSS selector, so any URL works; one script per page, whoever asks.
+      if ([...doc.scripts].some((script) => script.getAttribute("src") === scriptUrl)) return;
       win.CRISP_WEBSITE_ID = websiteId;
       const script = doc.createElement("script");
       script.src = scriptUrl;
