@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEFAULT_CLI_PORT, parseCliArgs } from "../cliArgs";
+
+describe("crisp-emulator flags", () => {
+  it("maps every flag onto startEmulator options", () => {
+    expect(
+      parseCliArgs([
+        "--port",
+        "4100",
+        "--website-id",
+        "site",
+        "--identifier",
+        "id",
+        "--key",
+        "k",
+        "--rate-limit",
+        "5",
+        "--rate-limit-status",
+        "420",
+        "--retry-after",
+        "--faults-rate",
+        "0.2",
+        "--faults-seed",
+        "9",
+        "--faults-kinds",
+        "500, reset",
+      ]),
+    ).toEqual({
+      help: false,
+      quiet: false,
+      options: {
+        port: 4100,
+        websiteId: "site",
+        identifier: "id",
+        key: "k",
+        rateLimit: { perSecond: 5, status: 420, retryAfter: true },
+        faults: { rate: 0.2, seed: 9, kinds: ["500", "reset"] },
+      },
+    });
+  });
+
+  it("defaults to port 4100 with no limits or faults, and knows --help", () => {
+    expect(parseCliArgs([])).toEqual({ help: false, quiet: false, options: { port: DEFAULT_CLI_PORT } });
+    expect(parseCliArgs(["--faults-rate", "0.5"])).toMatchObject({ options: { faults: { rate: 0.5, seed: 1 } } });
+    expect(parseCliArgs(["-h"])).toEqual({ help: true });
+  });
+
+  it("refuses bad values with a message naming the flag", () => {
+    expect(() => parseCliArgs(["--port", "x"])).toThrow(/--port/);
+    expect(() => parseCliArgs(["--faults-rate", "0.1", "--faults-kinds", "418"])).toThrow(/418/);
+    expect(() => parseCliArgs(["--rate-limit", "1", "--rate-limit-status", "503"])).toThrow(/429 or 420/);
+    expect(() => parseCliArgs(["--bogus"])).toThrow(/bogus/);
+  });
+});
+
+const cli = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+let child: ChildProcess | undefined;
+afterEach(() => {
+  child?.kill("SIGKILL");
+  child = undefined;
+});
+
+describe.skipIf(!existsSync(cli))("the built crisp-emulator binary (run pnpm build first)", () => {
+  it("serves on the given port, logs one line per request and stops on SIGTERM", async () => {
+    const server = spawn("node", [cli, "--port", "0", "--website-id", "cli-site"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = server;
+    let output = "";
+    server.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner: ${output}`)), 5000);
+      server.stdout?.on("data", () => {
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    const created = await fetch(`${url}/v1/website/cli-site/conversation`, {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${Buffer.from("emulator-identifier:emulator-key").toString("base64")}`,
+        "X-Crisp-Tier": "plugin",
+      },
+    });
+    expect(created.status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    server.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output).toMatch(/200 POST\s+\/v1\/website\/cli-site\/conversation \d+ms \(rest\)/);
+  });
+});
