@@ -1,0 +1,28 @@
+// Type tests, checked by `vue-tsc --noEmit` (pnpm typecheck).
+import { expectTypeOf } from "vitest";
+import { computed, createApp, type Ref, reactive, ref } from "vue";
+import { type CrispDataError, CrispDataPlugin, type CrispDataStatus, createCrispData, useCrispData } from "../index";
+
+const result = useCrispData(ref({ plan: "pro", seats: 3 }), { user: () => ({ id: "u1", email: "a@b.c" }) });
+expectTypeOf(result.status).toEqualTypeOf<Readonly<Ref<CrispDataStatus>>>();
+expectTypeOf(result.error).toEqualTypeOf<Readonly<Ref<CrispDataError | null>>>();
+expectTypeOf(result.flush).toEqualTypeOf<() => Promise<void>>();
+// @ts-expect-error status is read-only
+result.status.value = "idle";
+
+useCrispData({ plan: "pro" });
+useCrispData(reactive({ plan: "pro", trial: false }));
+useCrispData(computed(() => ({ seats: 1 })));
+useCrispData(() => null, { user: null, keepOnUnmount: true, onError: (error) => error.issues });
+useCrispData(() => undefined, { user: ref(undefined), client: createCrispData() });
+// @ts-expect-error values are strings, numbers or booleans
+useCrispData({ tags: ["a"] });
+// @ts-expect-error a user needs an id
+useCrispData({}, { user: { email: "a@b.c" } });
+
+const app = createApp({});
+app.use(CrispDataPlugin);
+app.use(CrispDataPlugin, { websiteId: "site", load: true, scriptUrl: "http://localhost:1234/l.js", nonce: "n" });
+app.use(CrispDataPlugin, { client: createCrispData() });
+// @ts-expect-error websiteId is a string
+app.use(CrispDataPlugin, { websiteId: 1 });

@@ -1,0 +1,86 @@
+import type { CrispDataClient, CrispDataError, CrispDataInput, CrispDataStatus, CrispUser } from "@crisp-data/core";
+import {
+  getCurrentScope,
+  type MaybeRefOrGetter,
+  onScopeDispose,
+  type Ref,
+  readonly,
+  shallowRef,
+  toValue,
+  watch,
+} from "vue";
+import { useCrispDataClient } from "./useCrispDataClient";
+
+/** Options of `useCrispData`. */
+export interface UseCrispDataOptions {
+  /**
+   * The signed-in user: `null` when signed out, `undefined` (the default) when identity is managed elsewhere.
+   * Signing out or switching user resets the Crisp session before any data of the new user is sent.
+   */
+  user?: MaybeRefOrGetter<CrispUser | null | undefined>;
+  /** The client to use (default: the one `CrispDataPlugin` provides, else the shared default client). */
+  client?: CrispDataClient;
+  /** Called once per distinct problem (key and code) of the data, until it is fixed. */
+  onError?: (error: CrispDataError) => void;
+  /** Keep this composable's keys in Crisp when its scope is disposed (default: they are deleted). */
+  keepOnUnmount?: boolean;
+}
+
+/** What `useCrispData` returns. */
+export interface UseCrispDataReturn {
+  /** The client's status: `idle`, `pending`, `synced` or `error`. */
+  status: Readonly<Ref<CrispDataStatus>>;
+  /** The problem with this composable's latest data (its valid keys were still sent), `null` when valid. */
+  error: Readonly<Ref<CrispDataError | null>>;
+  /** Send what is pending now instead of at the end of the tick. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Keeps Crisp's session data equal to `data` for as long as the calling component (or effect scope) lives. Pass
+ * a ref, a getter, a `computed` or a `reactive` object so changes sync (deep changes included); everything
+ * changed in one tick is one push. When the scope is disposed, the keys it set are deleted (unless
+ * `keepOnUnmount`); disposing never signs the user out. Invalid data never throws: the valid keys are sent and
+ * `error` names the rest (a `user` without an `id` is a programming error: core's `identify` throws).
+ *
+ * @example
+ * const auth = useAuthStore();
+ * const { status, error } = useCrispData(
+ *   () => auth.user && { plan: auth.user.plan, seats: auth.user.seats },
+ *   { user: () => auth.user && { id: auth.user.id, email: auth.user.email } },
+ * );
+ */
+export function useCrispData(
+  data: MaybeRefOrGetter<CrispDataInput | null | undefined>,
+  options: UseCrispDataOptions = {},
+): UseCrispDataReturn {
+  const client = options.client ?? useCrispDataClient();
+  const source = client.source(options);
+  const status = shallowRef() as Ref<CrispDataStatus>;
+  const error = shallowRef<CrispDataError | null>(null);
+  const update = () => {
+    status.value = client.getSnapshot().status;
+  };
+  update();
+  const unsubscribe = client.subscribe(update);
+  // One watcher with the default "pre" flush: a tick's changes arrive in one call, and the user goes first.
+  watch(
+    [() => toValue(options.user), () => toValue(data)],
+    ([user, value]) => {
+      if (user !== undefined) client.identify(user);
+      error.value = source.set(value);
+    },
+    { immediate: true, deep: true },
+  );
+  if (getCurrentScope()) {
+    onScopeDispose(() => {
+      unsubscribe();
+      source.dispose({ keep: options.keepOnUnmount });
+    });
+  } else if (process.env.NODE_ENV !== "production") {
+    console.warn(
+      "[crisp-data] useCrispData() was called outside a component or effectScope(): its keys will never be deleted. Call it in setup() or inside effectScope().run().",
+    );
+  }
+  return { status: readonly(status), error: readonly(error), flush: client.flush };
+}
