@@ -37,22 +37,31 @@ for (const budget of budgets) {
   console.log(`${ok ? "ok  " : "FAIL"} ${budget.name} ${budget.import}: ${bytes} B brotli (limit ${budget.limit} B)`);
 }
 
-const table = [
-  "| what | import | size (brotli) | budget |",
-  "| --- | --- | --- | --- |",
-  ...rows.map((row) => `| ${row.name} | \`${row.import}\` | ${row.bytes} B | ${row.limit} B |`),
-].join("\n");
-const readmePath = resolve(root, "README.md");
-const readme = readFileSync(readmePath, "utf8");
-const block = /(<!-- size:start -->)[\s\S]*?(<!-- size:end -->)/;
-if (!block.test(readme)) {
-  console.error("size: README.md has no <!-- size:start --> / <!-- size:end --> block");
-  process.exit(1);
-}
-const next = readme.replace(block, `$1\n${table}\n$2`);
-if (write) writeFileSync(readmePath, next);
-else if (next !== readme) {
-  console.error("size: the README's size table is out of date; run `pnpm size --write`");
-  failed++;
+const tableOf = (selected) =>
+  [
+    "| what | import | size (brotli) | budget |",
+    "| --- | --- | --- | --- |",
+    ...selected.map((row) => `| ${row.name} | \`${row.import}\` | ${row.bytes} B | ${row.limit} B |`),
+  ].join("\n");
+
+// The root README shows every row; a package README shows the rows named after it (`<!-- size:start @scope/name -->`).
+const readmes = ["README.md", ...budgets.map((budget) => budget.readme).filter(Boolean)];
+for (const path of new Set(readmes)) {
+  const file = resolve(root, path);
+  const text = readFileSync(file, "utf8");
+  const block = /(<!-- size:start ?([^ ]*) -->)[\s\S]*?(<!-- size:end -->)/;
+  const match = block.exec(text);
+  if (!match) {
+    console.error(`size: ${path} has no <!-- size:start --> / <!-- size:end --> block`);
+    failed++;
+    continue;
+  }
+  const selected = rows.filter((row) => !match[2] || row.name.startsWith(match[2]));
+  const next = text.replace(block, `$1\n${tableOf(selected)}\n$3`);
+  if (write) writeFileSync(file, next);
+  else if (next !== text) {
+    console.error(`size: the size table in ${path} is out of date; run \`pnpm size --write\``);
+    failed++;
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -118,8 +118,13 @@ export function renderShortcut(
   input: { sessionId: string | null; template: string | null },
 ): Page {
   const template = input.template ?? DEFAULT_TEMPLATE;
-  const session =
-    snap.conversations.find((candidate) => candidate.sessionId === input.sessionId) ?? snap.conversations[0];
+  const chosen = snap.conversations.find((candidate) => candidate.sessionId === input.sessionId);
+  const session = chosen ?? snap.conversations[0];
+  // A stale link (the emulator restarted) falls back to the latest conversation, and says so.
+  const fallback =
+    input.sessionId && !chosen
+      ? html`<p class="errors" data-fallback>Conversation ${input.sessionId} is not in this emulator${session ? ": showing the latest one instead" : ""}.</p>`
+      : "";
   const options = snap.conversations.map(
     (candidate) =>
       html`<option value="${candidate.sessionId}"${candidate === session ? html` selected` : ""}>${candidate.email ?? candidate.nickname ?? "anonymous"} · ${candidate.sessionId}</option>`,
@@ -132,7 +137,7 @@ export function renderShortcut(
 <p class="help">A shortcut is a canned answer. <code>{{ data.key }}</code> is replaced by the conversation's custom data, and <code>{{ email }}</code>, <code>{{ nickname }}</code>, <code>{{ country }}</code> by its profile. A value that is not set stays empty (marked in red here).</p>
 <form method="get" action="/operator/shortcut"><label>Conversation <span data-live="shortcut-sessions"><select name="session" data-autosubmit>${options}</select></span></label>
 <label for="template">Template</label><textarea id="template" name="template">${template}</textarea><button type="submit">Preview</button></form>
-<section data-live="shortcut">${session ? shortcutResult(session, template) : html`<p class="none">No conversation yet to fill the template from.</p>`}</section>`,
+<section data-live="shortcut">${fallback}${session ? shortcutResult(session, template) : html`<p class="none">No conversation yet to fill the template from.</p>`}</section>`,
   };
 }
 

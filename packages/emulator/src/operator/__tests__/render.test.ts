@@ -139,6 +139,16 @@ describe("shortcut preview", () => {
     expect(doc.querySelector(".message")?.textContent).toContain("basic plan (19 €/month)");
   });
 
+  it("falls back to the latest conversation for an unknown id, and says so", () => {
+    const doc = parse(renderShortcut(snapshot(seededState()), { sessionId: "session_gone", template: "{{ email }}" }));
+    expect(doc.querySelector("[data-fallback]")?.textContent).toBe(
+      "Conversation session_gone is not in this emulator: showing the latest one instead.",
+    );
+    expect(doc.querySelector(".message")?.textContent).toBe("bob@example.com");
+    const known = parse(renderShortcut(snapshot(seededState()), { sessionId: "session_ada", template: "x" }));
+    expect(known.querySelector("[data-fallback]")).toBeNull();
+  });
+
   it("says so when there is no conversation", () => {
     const doc = parse(renderShortcut(snapshot(new FakeState()), { sessionId: null, template: "x" }));
     expect(doc.querySelector('[data-live="shortcut"]')?.textContent).toContain("No conversation yet");

@@ -1,0 +1,11 @@
+import { CrispDataPlugin } from "@crisp-data/vue";
+import { createApp } from "vue";
+import App from "./App.vue";
+import { crispSetup } from "./config";
+import "./styles.css";
+
+const setup = crispSetup();
+
+createApp(App, { setup })
+  .use(CrispDataPlugin, { websiteId: setup.websiteId, load: true, scriptUrl: setup.scriptUrl })
+  .mount("#app");
