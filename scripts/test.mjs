@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
 const results = resolve(root, ".vitest-results.json");
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", FORCE_COLOR: process.env.FORCE_COLOR ?? "1" };
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1" };
 
 const checks = [];
 function run(name, command, args) {
