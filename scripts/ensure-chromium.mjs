@@ -4,13 +4,36 @@
  *
  * Order: `CHROMIUM_PATH`, else `/usr/bin/chromium` (Debian's `chromium` package). When none is found and this
  * runs as root on Debian with apt-get, installs `chromium` with apt-get; otherwise throws a one-line error naming
- * what to install. Run directly, it prints the path (`node scripts/ensure-chromium.mjs`).
+ * what to install. Run directly, it prints the path (`node scripts/ensure-chromium.mjs`). `chromiumLaunchOptions` is
+ * how every browser test launches it.
  */
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 export const DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium";
+
+/** Headless, sandbox-free and quiet (no QUIC, background networking, component updates or sync): fit for CI. */
+export const CHROMIUM_ARGS = Object.freeze([
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+]);
+
+/**
+ * The options for Playwright's `chromium.launch` that the browser tests share.
+ * @param {string} executablePath
+ * @returns {{ executablePath: string; headless: true; args: string[] }}
+ */
+export function chromiumLaunchOptions(executablePath) {
+  return { executablePath, headless: true, args: [...CHROMIUM_ARGS] };
+}
 
 function isExecutable(path) {
   try {

@@ -1,23 +1,12 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { DEMO_USERS, DEMO_WEBSITE_ID, type DemoUser } from "@crisp-data/demo-shared/users";
 import { type Emulator, startEmulator } from "@crisp-data/emulator";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { DEMO_WEBSITE_ID, type DemoUser, DEMO_USERS as REACT_USERS } from "../../apps/react-demo/src/users";
-import { DEMO_USERS as VUE_USERS } from "../../apps/vue-demo/src/users";
+import { chromiumLaunchOptions } from "../../scripts/ensure-chromium.mjs";
 
 const SCREENSHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const POLL = { timeout: 15_000, interval: 100 };
 
 let emulator: Emulator;
@@ -29,7 +18,7 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 4100, websiteId: DEMO_WEBSITE_ID }).catch(() =>
     startEmulator({ port: 0, websiteId: DEMO_WEBSITE_ID }),
   );
-  browser = await chromium.launch({ executablePath: inject("chromiumPath"), headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch(chromiumLaunchOptions(inject("chromiumPath")));
 });
 
 afterAll(async () => {
@@ -38,7 +27,7 @@ afterAll(async () => {
 });
 
 function user(name: string): DemoUser {
-  const found = REACT_USERS.find((candidate) => candidate.name === name);
+  const found = DEMO_USERS.find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no demo user ${name}`);
   return found;
 }
@@ -94,8 +83,16 @@ const ada = user("Ada");
 const grace = user("Grace");
 
 test("both demos offer the same users", () => {
-  expect(VUE_USERS).toEqual(REACT_USERS);
-  expect(REACT_USERS.map((demoUser) => demoUser.name)).toEqual(["Ada", "Grace", "Alan"]);
+  expect(DEMO_USERS.map((demoUser) => demoUser.name)).toEqual(["Ada", "Grace", "Alan"]);
+  // Both apps import the list from @crisp-data/demo-shared: check that each BUILT app carries every user.
+  for (const app of ["react-demo", "vue-demo"]) {
+    const assets = resolve(import.meta.dirname, "../../apps", app, "dist/assets");
+    const bundle = readdirSync(assets)
+      .filter((file) => file.endsWith(".js"))
+      .map((file) => readFileSync(resolve(assets, file), "utf8"))
+      .join("\n");
+    for (const demoUser of DEMO_USERS) expect(bundle, `${app} offers ${demoUser.email}`).toContain(demoUser.email);
+  }
 });
 
 describe.each(["react-demo", "vue-demo"] as const)("%s", (app) => {

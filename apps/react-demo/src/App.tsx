@@ -1,9 +1,9 @@
+import type { CrispSetup } from "@crisp-data/demo-shared/config";
+import { DEMO_USERS, toCrispUser } from "@crisp-data/demo-shared/users";
 import { useCrispData } from "@crisp-data/react";
 import { useAuth } from "./auth";
 import { CrispPanel } from "./CrispPanel";
 import { CustomDataEditor } from "./CustomDataEditor";
-import type { CrispSetup } from "./config";
-import { DEMO_USERS, toCrispUser } from "./users";
 
 export function App({ setup }: { setup: CrispSetup }) {
   const { user, signIn, signOut } = useAuth();

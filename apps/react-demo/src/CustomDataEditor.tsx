@@ -1,7 +1,23 @@
 import type { CrispDataValue } from "@crisp-data/core";
+import { type DemoUser, formatValue, parseValue, toCrispUser } from "@crisp-data/demo-shared/users";
 import { useCrispData } from "@crisp-data/react";
-import { type FormEvent, useId, useState } from "react";
-import { type DemoUser, formatValue, parseValue, toCrispUser } from "./users";
+import { type ComponentProps, type FormEvent, useId, useState } from "react";
+
+type TextFieldProps = Omit<ComponentProps<"input">, "onChange" | "value"> & {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+};
+
+/** A labelled text input of the editor's form (no autocomplete: keys and values are the user's own). */
+function TextField({ label, onChange, ...input }: TextFieldProps) {
+  return (
+    <label>
+      {label}
+      <input {...input} onChange={(event) => onChange(event.target.value)} autoComplete="off" />
+    </label>
+  );
+}
 
 /** The signed-in part of the app: the user's custom data, which `useCrispData` keeps in Crisp's session. */
 export function CustomDataEditor({ user }: { user: DemoUser }) {
@@ -58,28 +74,16 @@ export function CustomDataEditor({ user }: { user: DemoUser }) {
       </table>
 
       <form className="editor" onSubmit={save}>
-        <label>
-          Key
-          <input
-            name="key"
-            value={key}
-            onChange={(event) => setKey(event.target.value)}
-            placeholder="plan"
-            autoComplete="off"
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${ids}-error` : undefined}
-          />
-        </label>
-        <label>
-          Value
-          <input
-            name="value"
-            value={value}
-            onChange={(event) => setValue(event.target.value)}
-            placeholder="enterprise"
-            autoComplete="off"
-          />
-        </label>
+        <TextField
+          label="Key"
+          name="key"
+          value={key}
+          onChange={setKey}
+          placeholder="plan"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${ids}-error` : undefined}
+        />
+        <TextField label="Value" name="value" value={value} onChange={setValue} placeholder="enterprise" />
         <button type="submit">Save</button>
         {error && (
           <p id={`${ids}-error`} className="error" role="alert">

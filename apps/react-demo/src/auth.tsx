@@ -1,5 +1,5 @@
+import { type DemoUser, rememberSignedInUser, restoreSignedInUser } from "@crisp-data/demo-shared/users";
 import { createContext, type ReactNode, useContext, useMemo, useState } from "react";
-import { type DemoUser, rememberSignedInUser, restoreSignedInUser } from "./users";
 
 /** The demo's stand-in for a real auth layer: who is signed in, and how to change it. */
 export interface Auth {

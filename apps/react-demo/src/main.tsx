@@ -1,10 +1,10 @@
+import { crispSetup } from "@crisp-data/demo-shared/config";
 import { CrispDataProvider } from "@crisp-data/react";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { AuthProvider } from "./auth";
-import { crispSetup } from "./config";
-import "./styles.css";
+import "@crisp-data/demo-shared/styles.css";
 
 const setup = crispSetup();
 const root = document.getElementById("root");

@@ -1,5 +1,5 @@
+import { type DemoUser, rememberSignedInUser, restoreSignedInUser } from "@crisp-data/demo-shared/users";
 import { reactive } from "vue";
-import { type DemoUser, rememberSignedInUser, restoreSignedInUser } from "./users";
 
 /**
  * The demo's stand-in for a real auth store, shaped like a Pinia setup store (`useAuthStore()`), without the

@@ -1,8 +1,8 @@
+import { crispSetup } from "@crisp-data/demo-shared/config";
 import { CrispDataPlugin } from "@crisp-data/vue";
 import { createApp } from "vue";
 import App from "./App.vue";
-import { crispSetup } from "./config";
-import "./styles.css";
+import "@crisp-data/demo-shared/styles.css";
 
 const setup = crispSetup();
 

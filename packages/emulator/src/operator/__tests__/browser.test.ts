@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { chromiumLaunchOptions } from "../../../../../scripts/ensure-chromium.mjs";
 import { startEmulator } from "../../index";
 import { FakeState, seededState, serveOperator, XSS } from "./fakeState";
 
@@ -47,20 +48,7 @@ const stillSamePage = (page: Page) => page.evaluate(() => (window as unknown as 
 describe.skipIf(!hasChromium)(title, () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunchOptions(CHROMIUM));
   }, 15_000);
   afterAll(async () => {
     await browser?.close();

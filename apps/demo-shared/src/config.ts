@@ -7,6 +7,7 @@
  * - `?emulator=http://127.0.0.1:<port>` in the page URL (loopback only): an emulator on another port, without a
  *   rebuild. The browser tests use it to point the built app at the emulator they started.
  */
+/// <reference path="./env.d.ts" />
 import { DEMO_WEBSITE_ID } from "./users";
 
 export const EMULATOR_URL = "http://127.0.0.1:4100";
