@@ -1,0 +1,12 @@
+import { defineProject } from "vitest/config";
+import { sourceConditions } from "../../vitest.shared";
+
+export default defineProject({
+  ...sourceConditions,
+  test: {
+    name: "integration",
+    environment: "node",
+    // Real servers on loopback and child processes: give slow CI machines room.
+    testTimeout: 60_000,
+  },
+});
