@@ -1,13 +1,5 @@
-import { HELP, parseCliArgs } from "./cliArgs";
-import type { EmulatorLogEntry } from "./options";
+import { formatEntry, HELP, parseCliArgs } from "./cliArgs";
 import { startEmulator } from "./server";
-
-function formatEntry(entry: EmulatorLogEntry): string {
-  const time = new Date().toISOString().slice(11, 23);
-  const status = entry.status === 0 ? "---" : String(entry.status);
-  const fault = entry.fault ? ` [fault ${entry.fault}]` : "";
-  return `${time} ${status} ${entry.method.padEnd(6)} ${entry.path} ${entry.durationMs}ms (${entry.kind})${fault}`;
-}
 
 async function main(): Promise<void> {
   let command: ReturnType<typeof parseCliArgs>;

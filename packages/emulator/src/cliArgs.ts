@@ -3,6 +3,7 @@ import {
   DEFAULT_IDENTIFIER,
   DEFAULT_KEY,
   DEFAULT_WEBSITE_ID,
+  type EmulatorLogEntry,
   type EmulatorOptions,
   FAULT_KINDS,
   type FaultKind,
@@ -88,4 +89,12 @@ export function parseCliArgs(argv: string[]): CliCommand {
     };
   }
   return { help: false, quiet: values.quiet ?? false, options };
+}
+
+/** One readable log line per request, e.g. `07:16:23.637 200 POST   /v1/website/demo/conversation 7ms (rest)`. */
+export function formatEntry(entry: EmulatorLogEntry, now: Date = new Date()): string {
+  const time = now.toISOString().slice(11, 23);
+  const status = entry.status === 0 ? "---" : String(entry.status);
+  const fault = entry.fault ? ` [fault ${entry.fault}]` : "";
+  return `${time} ${status} ${entry.method.padEnd(6)} ${entry.path} ${entry.durationMs}ms (${entry.kind})${fault}`;
 }

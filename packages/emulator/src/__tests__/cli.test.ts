@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_CLI_PORT, parseCliArgs } from "../cliArgs";
+import { DEFAULT_CLI_PORT, formatEntry, parseCliArgs } from "../cliArgs";
 
 describe("crisp-emulator flags", () => {
   it("maps every flag onto startEmulator options", () => {
@@ -46,6 +46,17 @@ describe("crisp-emulator flags", () => {
     expect(parseCliArgs([])).toEqual({ help: false, quiet: false, options: { port: DEFAULT_CLI_PORT } });
     expect(parseCliArgs(["--faults-rate", "0.5"])).toMatchObject({ options: { faults: { rate: 0.5, seed: 1 } } });
     expect(parseCliArgs(["-h"])).toEqual({ help: true });
+  });
+
+  it("logs a request in one readable line, faults included", () => {
+    const at = new Date("2026-01-02T07:16:23.637Z");
+    const entry = { method: "POST", path: "/v1/website/demo/conversation", kind: "rest" as const, durationMs: 7 };
+    expect(formatEntry({ ...entry, status: 200 }, at)).toBe(
+      "07:16:23.637 200 POST   /v1/website/demo/conversation 7ms (rest)",
+    );
+    expect(formatEntry({ ...entry, status: 0, fault: "timeout" }, at)).toBe(
+      "07:16:23.637 --- POST   /v1/website/demo/conversation 7ms (rest) [fault timeout]",
+    );
   });
 
   it("refuses bad values with a message naming the flag", () => {

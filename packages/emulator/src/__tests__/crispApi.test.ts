@@ -28,6 +28,13 @@ describe("the official crisp-api client against the emulator", () => {
     const metas = await client.website.getConversationMetas(emulator.websiteId, sessionId);
     expect(metas).toMatchObject({ email: "ada@example.com", nickname: "Ada", data: { plan: "pro", seats: 3 } });
     expect(emulator.contacts()).toMatchObject([{ email: "ada@example.com", data: { plan: "pro", seats: 3 } }]);
+    // The client really went through the conversation and meta routes.
+    const site = `/v1/website/${emulator.websiteId}`;
+    expect(emulator.requests()).toEqual([
+      { method: "POST", path: `${site}/conversation`, status: 200 },
+      { method: "PATCH", path: `${site}/conversation/${sessionId}/meta`, status: 200 },
+      { method: "GET", path: `${site}/conversation/${sessionId}/meta`, status: 200 },
+    ]);
   });
 
   it("creates a profile and merges, replaces and reads people data by email", async () => {
@@ -44,6 +51,17 @@ describe("the official crisp-api client against the emulator", () => {
     await client.website.savePeopleData(emulator.websiteId, "bob@example.com", peopleData({ vip: true }));
     expect(emulator.contacts()[0]?.data).toEqual({ vip: true });
     expect(await client.website.checkPeopleProfileExists(emulator.websiteId, "bob@example.com")).toBeDefined();
+    // The client really went through the people profile and people data routes (merge, read, replace).
+    const site = `/v1/website/${emulator.websiteId}`;
+    const data = `${site}/people/data/bob@example.com`;
+    expect(emulator.requests().map(({ method, path, status }) => `${status} ${method} ${path}`)).toEqual([
+      `200 POST ${site}/people/profile`,
+      `200 PATCH ${data}`,
+      `200 PATCH ${data}`,
+      `200 GET ${data}`,
+      `200 PUT ${data}`,
+      `200 HEAD ${site}/people/profile/bob@example.com`,
+    ]);
   });
 
   it("rejects with Crisp's reasons for bad credentials, unknown contacts and invalid data", async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { FaultOptions } from "../options";
 import { type Emulator, startEmulator } from "../server";
 import { rest, site } from "./helpers";
+import { eventually } from "./page";
 
 const started: Emulator[] = [];
 afterEach(async () => {
@@ -63,13 +64,17 @@ describe("fault injection", () => {
     ]);
   });
 
-  it("ends hung requests on close()", async () => {
+  it("ends hung requests and open event streams on close()", async () => {
     const emulator = await start({ rate: 1, seed: 1, kinds: ["timeout"] });
     const call = fetch(`${emulator.url}${site(emulator)}/conversation`, { method: "POST" });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const closing = emulator.close();
+    const stream = await fetch(`${emulator.url}/operator/events`);
+    const streamBody = stream.text();
+    // Wait until the server holds the hung request, rather than for a guessed delay.
+    await eventually(() => expect(emulator.requests()).toMatchObject([{ status: 0, fault: "timeout" }]));
+    // Without close() destroying the sockets, neither would ever end and this test would time out.
+    await emulator.close();
     await expect(call).rejects.toThrow();
-    await closing;
+    await expect(streamBody).rejects.toThrow();
   });
 
   it("resets the connection for a reset fault", async () => {

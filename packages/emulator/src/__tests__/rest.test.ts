@@ -97,7 +97,10 @@ describe("people", () => {
 
     await rest(emulator, "PUT", byEmail, { data: { vip: true } });
     expect((await rest(emulator, "GET", byEmail)).body?.data).toEqual({ data: { vip: true } });
-    await rest(emulator, "PATCH", byEmail, { data: { vip: "" } });
+    await rest(emulator, "PATCH", byEmail, { data: { vip: "", extra: 1 } });
+    expect(emulator.contacts()[0]?.data).toEqual({ extra: 1 });
+    // null deletes too, as the README says.
+    await rest(emulator, "PATCH", byEmail, { data: { extra: null } });
     expect(emulator.contacts()[0]?.data).toEqual({});
     await rest(emulator, "PUT", byId, { data: { a: 1 } });
     await rest(emulator, "PUT", byId, { data: {} });
@@ -203,6 +206,12 @@ describe("server", () => {
 
   it("binds 127.0.0.1 and reports a port in use clearly", async () => {
     expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The URL is built from a literal: prove the socket itself is bound to 127.0.0.1 alone. On Linux the whole of
+    // 127/8 is loopback, so a server on 0.0.0.0 or :: would also answer at 127.0.0.2.
+    if (process.platform === "linux") {
+      await expect(fetch(`http://127.0.0.2:${emulator.port}/l.js`)).rejects.toThrow();
+      expect((await fetch(`http://127.0.0.1:${emulator.port}/l.js`)).status).toBe(200);
+    }
     await expect(startEmulator({ port: emulator.port })).rejects.toThrow(/in use/);
   });
 

@@ -144,6 +144,51 @@ describe("browser runtime (/l.js)", () => {
     page.crisp.push(["off", "session:loaded"]);
   });
 
+  it("accepts user:email with a signature", async () => {
+    const page = await open();
+    page.crisp.push(["set", "user:email", ["Signed@Example.com", "hmac-of-the-email"]]);
+    expect(page.crisp.get("user:email")).toBe("signed@example.com");
+    await settled(page);
+    expect(emulator.sessions()[0]).toMatchObject({ email: "signed@example.com" });
+    expect(emulator.contacts()).toMatchObject([{ email: "signed@example.com" }]);
+  });
+
+  it("stops calling a session:loaded handler after off", async () => {
+    const loaded: unknown[] = [];
+    const page = await open();
+    await settled(page);
+    page.crisp.push(["on", "session:loaded", (id: unknown) => loaded.push(id)]);
+    page.crisp.push(["do", "session:reset"]);
+    await settled(page);
+    expect(loaded).toEqual([page.crisp.get("session:identifier")]);
+    page.crisp.push(["off", "session:loaded"], ["do", "session:reset"]);
+    await settled(page);
+    expect(emulator.sessions()).toHaveLength(3);
+    expect(loaded).toHaveLength(1);
+  });
+
+  it("keeps a command pushed while the emulator is unreachable and delivers it once it is back", async () => {
+    let failures = 0;
+    const page = await open({
+      before(window) {
+        const send = window.XMLHttpRequest.prototype.send;
+        window.XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, ...args) {
+          this.addEventListener("error", () => failures++);
+          return send.apply(this, args);
+        };
+      },
+    });
+    await settled(page);
+    const { port } = emulator;
+    await emulator.close();
+    page.crisp.push(["set", "session:data", [[["while", "down"]]]]);
+    // Nothing listens: wait for the runtime's first try to fail, then come back before its retries run out.
+    await eventually(() => expect(failures).toBeGreaterThan(0));
+    emulator = await startEmulator({ port });
+    await settled(page);
+    expect(emulator.sessions()).toMatchObject([{ data: { while: "down" } }]);
+  });
+
   it("keeps the session across a reload", async () => {
     const first = await open();
     first.crisp.push(["set", "session:data", [[["plan", "pro"]]]]);

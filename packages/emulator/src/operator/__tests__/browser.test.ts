@@ -26,7 +26,14 @@ window.$crisp = [];</script><script async src="${emulatorUrl}/l.js"></script></h
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(page);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)).then(() => server.closeAllConnections()));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        // Close the browser's keep-alive connections first, or close() would wait for them.
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  );
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 }
 
