@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const HOST = "127.0.0.1";
-/** The website id the demo apps use with the emulator (`DEMO_WEBSITE_ID` in apps/*\/src/users.ts). */
+/** The website id the demo apps use with the emulator (`DEMO_WEBSITE_ID` in apps/demo-shared/src/users.ts). */
 const DEMO_WEBSITE_ID = "00000000-0000-4000-8000-000000000000";
 const EMULATOR_PORT = 4100;
 const APPS = [

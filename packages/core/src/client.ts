@@ -1,6 +1,5 @@
 import { windowTransport } from "./browserTransport";
-import { CrispDataError } from "./errors";
-import { isValidKey } from "./keys";
+import { CrispDataError, type CrispDataIssue } from "./errors";
 import type {
   CheckedInput,
   CrispCommand,
@@ -12,7 +11,7 @@ import type {
   StorageLike,
 } from "./types";
 import { validateInput, validateInputStrict } from "./validate";
-import type { CrispWireValue } from "./values";
+import { type CrispWireValue, MAX_KEYS } from "./values";
 
 export interface CrispDataOptions {
   /** Where commands go (default: `browserTransport()` in a browser, nothing on the server). */
@@ -73,6 +72,8 @@ export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
   destroy(): void;
 }
 
+const canonical = (value: object | null) => JSON.stringify(value && Object.entries(value).sort());
+
 /** A write by one contributor; the log keeps one per contributor and key, oldest first. */
 type Write = [owner: object, key: string, value: CrispWireValue];
 
@@ -92,7 +93,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   const transport = options.transport ?? windowTransport();
   const storage = typeof persist === "object" ? persist : persist === false ? undefined : transport.storage;
   const storageKey = `crisp-data:${transport.websiteId ?? "default"}`;
-  let remembered: { user?: string | null; keys?: string[] } | undefined;
+  let remembered: { user?: unknown; keys?: unknown } | undefined;
   try {
     remembered = JSON.parse(storage?.getItem(storageKey) ?? "0") || undefined;
   } catch {
@@ -106,9 +107,12 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   let log: Write[] = [];
   // What Crisp's session holds, as far as we know. Keys sent before a reload have unknown values.
   let sent = new Map<string, CrispWireValue>();
-  let staleKeys = remembered?.keys;
+  // Memory of another shape (another version's) is no memory either.
+  let staleKeys = Array.isArray(remembered?.keys)
+    ? remembered.keys.filter((key) => typeof key === "string")
+    : undefined;
   // Whose Crisp session this browser holds: known from a previous page while `user` is still null.
-  let sessionUserId = remembered?.user ?? null;
+  let sessionUserId = typeof remembered?.user === "string" ? remembered.user : null;
   let user: CrispUser | null = null;
   let sentIdentity: CrispUser | Record<string, undefined> = {};
   let resetPending = false;
@@ -122,14 +126,29 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   // Development only: two hooks passing different users in one render would reset the session every turn.
   let identifiedThisTurn: string | null | undefined;
 
+  // Applies a contributor's entries; returns the keys refused because the data would pass MAX_KEYS keys (Crisp
+  // publishes no cap, and we would rather refuse a key than have Crisp drop one silently).
   const write = (owner: object, entries: Map<string, CrispWireValue>) => {
     touched = true;
+    const refused: CrispDataIssue[] = [];
     for (const [key, value] of entries) {
       const index = log.findIndex((entry) => entry[0] === owner && entry[1] === key);
       // A contributor re-rendering the same value must not take the key back from a newer writer.
       if (index >= 0 && owner !== direct && log[index]?.[2] === value) continue;
-      if (index >= 0) log.splice(index, 1);
-      log.push([owner, key, value]);
+      const data = desired();
+      if (value !== "" && !data.has(key) && data.size >= MAX_KEYS) refused.push({ key, code: "too_many_keys" });
+      else log = [...log.filter((_, at) => at !== index), [owner, key, value]];
+    }
+    return refused;
+  };
+
+  // Direct calls change nothing when any key is refused.
+  const writeDirect = (entries: Map<string, CrispWireValue>) => {
+    const before = log;
+    const refused = write(direct, entries);
+    if (refused.length) {
+      log = before;
+      throw new CrispDataError(refused);
     }
     changed();
   };
@@ -170,7 +189,8 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
 
   const refresh = () => {
     const [commands, want, token] = plan();
-    const json = JSON.stringify([...want]);
+    // Sorted: the order keys were written in is not content.
+    const json = JSON.stringify([...want].sort());
     let error: CrispDataError | null = null;
     for (const source of sources) error = source.error ?? error;
     const status = error ? "error" : commands.length || token ? "pending" : everSent ? "synced" : "idle";
@@ -198,13 +218,20 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     if (process.env.NODE_ENV !== "production") identifiedThisTurn = undefined;
     if (destroyed) return;
     const [commands, want, token, tokenId] = plan();
-    if (token) transport.setToken(tokenId);
-    for (const command of commands) transport.push(command);
+    // Commit first: a chat box outside safe mode may throw on a command, and the batch must not be sent twice.
     everSent ||= commands.length > 0;
     resetPending = false;
     if (user) sentIdentity = user;
     sent = want;
     if (touched) staleKeys = undefined;
+    if (token) transport.setToken(tokenId);
+    for (const command of commands) {
+      try {
+        transport.push(command);
+      } catch (error) {
+        onError?.(new CrispDataError([{ key: String(command[1]), code: "push_failed" }], `[crisp-data] ${error}`));
+      }
+    }
     try {
       storage?.setItem(
         storageKey,
@@ -229,22 +256,17 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     refresh();
   };
 
-  const deletions = (keys: Iterable<string>) => new Map([...keys].map((key): [string, ""] => [key, ""]));
-
   const sources = new Set<{ error: CrispDataError | null }>();
 
   const client: CrispDataClient<S> = {
-    set: (data) => write(direct, validateInputStrict(data)),
-    unset(...keys) {
-      const invalid = keys.filter((key) => !isValidKey(key));
-      if (invalid.length) throw new CrispDataError(invalid.map((key) => ({ key, code: "invalid_key" })));
-      write(direct, deletions(keys));
-    },
+    set: (data) => writeDirect(validateInputStrict(data)),
+    // A deletion is a write of "": the same validation names any invalid key.
+    unset: (...keys) => writeDirect(validateInputStrict(Object.fromEntries(keys.map((key) => [key, ""])))),
     replace(data) {
       const entries = validateInputStrict(data);
-      write(direct, new Map([...deletions(desired().keys()), ...entries]));
+      writeDirect(new Map([...[...desired().keys()].map((key): [string, ""] => [key, ""]), ...entries]));
     },
-    clear: () => write(direct, deletions(desired().keys())),
+    clear: () => client.replace({}),
     source(sourceOptions = {}) {
       const state = { error: null as CrispDataError | null };
       let reported: string[] = [];
@@ -259,6 +281,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
           const faulty = issues.map((issue) => issue.key);
           // A key whose new value is invalid keeps its last valid value: nothing valid is lost.
           log = log.filter(([owner, key]) => owner !== state || entries.has(key) || faulty.includes(key));
+          issues.push(...write(state, entries));
           const problems = issues.map((issue) => `${issue.key} ${issue.code}`);
           const fresh = issues.filter((_, index) => !reported.includes(problems[index] as string));
           // The same problems keep the same error object, so a binding storing it does not re-render in a loop.
@@ -269,7 +292,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
             sourceOptions.onError?.(error);
             onError?.(error);
           }
-          write(state, entries);
+          changed();
           return state.error;
         },
         dispose({ keep = false } = {}) {
@@ -296,16 +319,16 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
       }
       const newUser = sessionUserId !== null && sessionUserId !== nextId;
       if (newUser || (next && transport.isLoaded() && (next.tokenId || undefined) !== transport.getToken())) {
-        // A new Crisp session: forget what it holds. For a new user, also every direct value; contributors keep
-        // theirs, since what the screen shows now belongs to the new user.
+        // A new Crisp session: forget what it holds. For a new user, also every value, sources' included: they
+        // set their data again for the new user (the bindings do on their next render or change).
         resetPending = true;
         sent = new Map();
         staleKeys = undefined;
         sentIdentity = {};
-        if (newUser) log = log.filter((entry) => entry[0] !== direct);
+        if (newUser) log = [];
       }
       // An equal user keeps the same object, so the snapshot (and every binding reading it) stays unchanged.
-      user = next && (JSON.stringify(next) === JSON.stringify(user) ? user : Object.freeze({ ...next }));
+      user = next && (canonical(next) === canonical(user) ? user : Object.freeze({ ...next }));
       sessionUserId = nextId;
       changed();
     },

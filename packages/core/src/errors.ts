@@ -1,5 +1,11 @@
 /** Why an input was rejected. `api_error` comes only from `@crisp-data/core/server`. */
-export type CrispDataErrorCode = "invalid_key" | "invalid_value" | "too_many_keys" | "invalid_user" | "api_error";
+export type CrispDataErrorCode =
+  | "invalid_key"
+  | "invalid_value"
+  | "too_many_keys"
+  | "invalid_user"
+  | "push_failed"
+  | "api_error";
 
 /** One entry at fault: the key (or `""` when the input itself is wrong) and why. */
 export interface CrispDataIssue {
@@ -13,6 +19,7 @@ const hints: Record<CrispDataErrorCode, string> = {
     'values must be a string (at most 500 characters), a finite number or a boolean; null, undefined or "" delete the key',
   too_many_keys: "send at most 100 keys",
   invalid_user: "a user needs a non-empty string id; email, nickname, phone and tokenId are strings",
+  push_failed: "the chat box threw on this command (Crisp throws on values it refuses unless in safe mode)",
   api_error: "the Crisp REST API refused the request",
 };
 

@@ -58,8 +58,15 @@ export function useCrispData(
   const source = client.source(options);
   const status = shallowRef() as Ref<CrispDataStatus>;
   const error = shallowRef<CrispDataError | null>(null);
+  let user = client.getSnapshot().user;
   const update = () => {
-    status.value = client.getSnapshot().status;
+    const snapshot = client.getSnapshot();
+    status.value = snapshot.status;
+    // Signing out or switching user starts an empty session: contribute again, as a React component does on its
+    // next render. (Signing in from no user keeps the session, and this component's data with it.)
+    const switched = user !== null && user.id !== snapshot.user?.id;
+    user = snapshot.user;
+    if (switched) error.value = source.set(toValue(data));
   };
   update();
   const unsubscribe = client.subscribe(update);

@@ -116,13 +116,16 @@ describe("switching users", () => {
     ]);
   });
 
-  test("sources contribute their current input again for the new user", async () => {
+  test("sources are forgotten too: they contribute again for the new user", async () => {
     const { transport, client } = setup();
     const locale = client.source();
     client.identify(alice);
     locale.set({ locale: "fr" });
     await nextTurn();
     client.identify(bob);
+    await nextTurn();
+    expect(client.getSnapshot().data).toEqual({});
+    locale.set({ locale: "fr" });
     await nextTurn();
     expect(transport.dataPushes()).toEqual([[["locale", "fr"]], [["locale", "fr"]]]);
   });

@@ -68,7 +68,7 @@ test("replaying the pushes on a model of Crisp gives exactly the intended data, 
         let direct = 0;
         // Who the browser's current Crisp session has belonged to: a reset starts it, signing in from anonymous adds to it.
         let owners = new Set(["null"]);
-        // Direct values carry their user so a leak across a reset is visible in the pushes.
+        // Every value carries the user it was set for, so a leak across a reset is visible in the pushes.
         const tag = (data: Record<string, string | null>) =>
           Object.fromEntries(
             Object.entries(data).map(([k, v]) => [k, v ? `${v}:${intent.user}:${direct++}` : v]),
@@ -115,8 +115,9 @@ test("replaying the pushes on a model of Crisp gives exactly the intended data, 
             case "sourceSet": {
               const source = intent.sources[o.index];
               if (!source?.live) return;
-              handles[o.index]?.set(o.data);
-              const next = new Map(Object.entries(o.data ?? {}).map(([k, v]) => [k, v ?? ""]));
+              const data = o.data && tag(o.data);
+              handles[o.index]?.set(data);
+              const next = new Map(Object.entries(data ?? {}).map(([k, v]) => [k, v ?? ""]));
               for (const k of [...source.writes.keys()]) if (!next.has(k)) source.writes.delete(k);
               for (const [k, v] of next)
                 if (source.writes.get(k)?.value !== v) source.writes.set(k, { value: v, at: ++intent.clock });
@@ -138,8 +139,9 @@ test("replaying the pushes on a model of Crisp gives exactly the intended data, 
               if (intent.user === null) owners.add(String(o.user));
               if (intent.user !== null && intent.user !== o.user) {
                 owners = new Set([String(o.user)]);
-                // New session: direct data is forgotten; live contributors keep theirs (it is on screen now).
+                // New session: every contribution is forgotten; contributors set their data again for the new user.
                 intent.direct.clear();
+                for (const source of intent.sources) source.writes.clear();
               }
               intent.user = o.user;
           }

@@ -42,8 +42,8 @@ interface Envelope {
 
 /**
  * Sends one call with pacing, a timeout, and retries: rate limits wait (bounded by `maxWaitMs`, not by the
- * `retries` budget), 5xx/timeouts/connection errors use the budget, other 4xx fail at once. Resolves with the
- * envelope's `data`.
+ * `retries` budget), 5xx/timeouts/connection errors use the budget, other 4xx fail at once. `Retry-After` is
+ * honoured on rate limits and 5xx alike. Resolves with the envelope's `data`.
  */
 export function createRequester(options: RequesterOptions): Requester {
   const { fetch: fetchImpl, baseUrl, headers, timeoutMs, retry, pacer, counters } = options;
@@ -89,8 +89,12 @@ export function createRequester(options: RequesterOptions): Requester {
         continue;
       }
       if (isRetryableStatus(status) && attempt < retry.retries) {
+        // A 503 may say when to come back: wait that long (a server asking for longer than we may wait fails now).
+        const hinted = parseRetryAfter(retryAfter, now());
+        if (hinted !== undefined && hinted > retry.maxWaitMs) throw new CrispApiError(status, reason);
         counters.retries++;
-        await sleep(backoffDelay(attempt++, retry, random));
+        await sleep(hinted ?? backoffDelay(attempt, retry, random));
+        attempt++;
         continue;
       }
       throw new CrispApiError(status, reason);

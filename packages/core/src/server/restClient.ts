@@ -164,6 +164,12 @@ export function createCrispRestClient(options: CrispRestClientOptions): CrispRes
     // Wait for the first slot before taking the entry, so calls made meanwhile still join this write.
     await pacer.acquire(first.route);
     const entry = job.take();
+    // Nothing to set or delete: no request. A contact PATCH of `{"data":{}}` is the very body Crisp's help
+    // gives for clearing a contact's data, so an empty merge must never reach the API.
+    if (!entry.replace && entry.patch.size === 0) {
+      entry.resolve();
+      return;
+    }
     try {
       await perform(target, entry, first.route);
       entry.resolve();

@@ -6,7 +6,10 @@ export interface RetryOptions {
   minDelayMs?: number;
   /** Backoff ceiling (default 10,000 ms). */
   maxDelayMs?: number;
-  /** Longest total wait on rate limits (429/420) for one request before it fails as `rate_limited` (default 60,000 ms). */
+  /**
+   * Longest total wait on rate limits (429/420) for one request before it fails as `rate_limited` (default
+   * 60,000 ms). A 5xx whose `Retry-After` asks for longer than this fails at once.
+   */
   maxWaitMs?: number;
 }
 

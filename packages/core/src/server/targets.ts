@@ -12,20 +12,23 @@ export function targetKey(target: CrispTarget): string {
     : `c\u0000${target.websiteId}\u0000${target.peopleId}`;
 }
 
-/** The map Crisp should hold after applying `patch` to `current` (`""` deletes). */
+/**
+ * The map Crisp should hold after applying `patch` to `current` (`""` deletes). Built through a `Map` and
+ * `Object.fromEntries` (own data properties), so a valid key such as `__proto__` is kept, not fed to a setter.
+ */
 export function applyPatch(
   current: Readonly<Record<string, unknown>>,
   patch: ReadonlyMap<string, CrispWireValue>,
 ): Record<string, CrispDataValue> {
-  const next: Record<string, CrispDataValue> = {};
+  const next = new Map<string, CrispDataValue>();
   for (const [key, value] of Object.entries(current)) {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") next[key] = value;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") next.set(key, value);
   }
   for (const [key, value] of patch) {
-    if (value === "") delete next[key];
-    else next[key] = value;
+    if (value === "") next.delete(key);
+    else next.set(key, value);
   }
-  return next;
+  return Object.fromEntries(next);
 }
 
 /** The set keys of a patch as a plain object (deletions dropped). */

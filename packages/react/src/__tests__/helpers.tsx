@@ -16,11 +16,16 @@ export const strict = (ui: ReactNode) => <StrictMode>{ui}</StrictMode>;
 
 export type Data = Record<string, string | number | boolean | null | undefined> | null | undefined;
 
-export function Sync(props: { data: Data; client: CrispDataClient; user?: CrispUser | null } & UseCrispDataOptions) {
-  const { data, ...options } = props;
+export function Sync(
+  props: { data: Data; client: CrispDataClient; user?: CrispUser | null; children?: ReactNode } & UseCrispDataOptions,
+) {
+  const { data, children, ...options } = props;
   const result = useCrispData(data, options);
   return (
-    <output data-status={result.status}>{result.error ? result.error.issues.map((i) => i.key).join(",") : ""}</output>
+    <>
+      <output data-status={result.status}>{result.error ? result.error.issues.map((i) => i.key).join(",") : ""}</output>
+      {children}
+    </>
   );
 }
 

@@ -119,9 +119,11 @@ describe("user lifecycle", () => {
           "session:data",
           [
             [
-              ["page", "billing"],
               ["plan", "free"],
               ["team_size", 1],
+              // The memoised page is not re-rendered by the parent: it contributes again for B once the client's
+              // snapshot tells it the user changed, still before the push.
+              ["page", "billing"],
             ],
           ],
         ],
@@ -131,6 +133,27 @@ describe("user lifecycle", () => {
     for (const value of Object.values(dataA))
       if (value !== "billing") expect(sent).not.toContain(JSON.stringify(value));
     expect(client.getSnapshot().data).toEqual({ page: "billing", plan: "free", team_size: 1 });
+  });
+
+  test("A → B when a child without `user` sets B's data in its effect, before its parent's identify effect", async () => {
+    const { transport, client } = setup();
+    // Effects run children first: the child's set for B comes before the parent's identify(B) in the same commit.
+    const ui = (who: "A" | "B") =>
+      strict(
+        <Sync client={client} user={who === "A" ? userA : userB} data={null}>
+          <Sync client={client} data={who === "A" ? { ...dataA } : { plan: "free" }} />
+        </Sync>,
+      );
+    const { rerender } = render(ui("A"));
+    await settle();
+    transport.clear();
+    rerender(ui("B"));
+    await settle();
+    expect(transport.commands).toEqual([
+      ["do", "session:reset"],
+      ["set", "user:email", ["b@example.test"]],
+      ["set", "session:data", [[["plan", "free"]]]],
+    ]);
   });
 
   test("unmounting the hook that passes the user never signs out", async () => {
@@ -146,15 +169,23 @@ describe("user lifecycle", () => {
 
   test("hooks that disagree about the user: a development warning, the latest wins", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const { client } = setup();
-    render(
+    const { transport, client } = setup();
+    // Fresh user objects every render, as `user={{ id, email }}` in JSX gives.
+    const ui = () => (
       <>
-        <Sync client={client} user={userA} data={null} />
-        <Sync client={client} user={userB} data={null} />
-      </>,
+        <Sync client={client} user={{ ...userA }} data={null} />
+        <Sync client={client} user={{ ...userB }} data={null} />
+      </>
     );
+    const { rerender } = render(ui());
     await settle();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("two different users"));
+    expect(client.getSnapshot().user?.id).toBe("usr_B");
+    // Re-renders with the same users identify nobody again: the session is not reset back and forth.
+    transport.clear();
+    for (let i = 0; i < 3; i++) rerender(ui());
+    await settle();
+    expect(transport.events).toEqual([]);
     expect(client.getSnapshot().user?.id).toBe("usr_B");
     warn.mockRestore();
   });

@@ -64,7 +64,13 @@ describe("CrispDataPlugin", () => {
   });
 
   it("without a client, drives window.$crisp and injects the chat script once with websiteId, scriptUrl and nonce", async () => {
-    const app = mountApp({ websiteId: "site-1", load: true, scriptUrl: "http://127.0.0.1:9/l.js", nonce: "n0nce" });
+    let created: CrispDataClient | undefined;
+    const app = mountApp(
+      { websiteId: "site-1", load: true, scriptUrl: "http://127.0.0.1:9/l.js", nonce: "n0nce" },
+      (c) => {
+        created = c;
+      },
+    );
     await nextTurn();
     expect(win.$crisp).toEqual([
       [
@@ -84,12 +90,33 @@ describe("CrispDataPlugin", () => {
     expect(scripts[0]?.nonce).toBe("n0nce");
     expect(win.CRISP_WEBSITE_ID).toBe("site-1");
     app.unmount();
+    // Vue 3.3 has no app.onUnmount: release the window by hand so the next test's client is the only one.
+    if (!("onUnmount" in app)) created?.destroy();
   });
 
-  it.runIf(version.startsWith("3.3."))("installs on Vue 3.3, which has no app.onUnmount", () => {
-    const app = mountApp({});
+  it.runIf(version.startsWith("3.3."))("installs on Vue 3.3, which has no app.onUnmount", async () => {
+    const warn = vi.spyOn(console, "warn");
+    let created: CrispDataClient | undefined;
+    const app = mountApp({}, (c) => {
+      created = c;
+    });
+    await nextTurn();
     expect("onUnmount" in app).toBe(false);
+    expect(win.$crisp).toEqual([
+      [
+        "set",
+        "session:data",
+        [
+          [
+            ["plan", "pro"],
+            ["seats", "3"],
+          ],
+        ],
+      ],
+    ]);
     app.unmount();
+    created?.destroy();
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it.skipIf(version.startsWith("3.3."))("destroys the client it created when the app unmounts (Vue 3.5+)", async () => {

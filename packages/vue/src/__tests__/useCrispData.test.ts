@@ -100,6 +100,32 @@ describe("the React binding's sequence", () => {
     ]);
   });
 
+  it("A → B: a composable whose data did not change contributes again for B", async () => {
+    const { client, transport } = setup();
+    const user = shallowRef<CrispUser | null>(ALICE);
+    mount(Sync({ plan: "pro" }, { client, user }));
+    mount(Sync({ region: "eu" }, { client }));
+    await nextTurn();
+    transport.clear();
+
+    user.value = BOB;
+    await nextTurn();
+    expect(transport.commands).toEqual([
+      ["do", "session:reset"],
+      ["set", "user:email", ["bob@example.com"]],
+      [
+        "set",
+        "session:data",
+        [
+          [
+            ["plan", "pro"],
+            ["region", "eu"],
+          ],
+        ],
+      ],
+    ]);
+  });
+
   it("unmount deletes this component's keys, and disposing never signs out", async () => {
     const { client, transport } = setup();
     const wrapper = mount(Sync({ plan: "pro", seats: 3 }, { client, user: ALICE }));
@@ -162,7 +188,9 @@ describe("the React binding's sequence", () => {
     data.region = "eu";
     user.value = BOB;
     await nextTurn();
-    expect(calls).toEqual(["identify a", "set plan", "identify b", "set plan,seats,region"]);
+    // The switch to B makes the composable contribute again at once (its data, already changed), then its watcher
+    // sets the same data: core sends it once.
+    expect(calls).toEqual(["identify a", "set plan", "identify b", "set plan,seats,region", "set plan,seats,region"]);
   });
 });
 
@@ -330,6 +358,10 @@ describe("outside components", () => {
     data.value = { plan: "team" };
     await nextTurn();
     expect(transport.dataPushes()).toEqual([[["plan", "pro"]], [["plan", ""]]]);
+    // The status ref stopped following the client: the scope's subscription was released.
+    client.set({ seats: 1 });
+    expect(client.getSnapshot().status).toBe("pending");
+    expect(result?.status.value).toBe("synced");
   });
 
   it("warns in development when there is no scope to clean up", async () => {

@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { crispSetup, EMULATOR_URL } from "@crisp-data/demo-shared/config";
+import { DEMO_WEBSITE_ID } from "@crisp-data/demo-shared/users";
+import { describe, expect, test } from "vitest";
+import { DEFAULT_CHROMIUM_PATH, findChromium } from "../../scripts/ensure-chromium.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const env = (vars: Record<string, string>) => vars as unknown as ImportMetaEnv;
+
+describe("where the demos' chat box comes from (apps/demo-shared/src/config.ts)", () => {
+  test("by default: the emulator's runtime on port 4100 and its operator view", () => {
+    expect(crispSetup(env({}), "")).toEqual({
+      mode: "emulator",
+      websiteId: DEMO_WEBSITE_ID,
+      scriptUrl: `${EMULATOR_URL}/l.js`,
+      operatorUrl: `${EMULATOR_URL}/`,
+    });
+    expect(EMULATOR_URL).toBe("http://127.0.0.1:4100");
+  });
+
+  test("VITE_CRISP_WEBSITE_ID: the real Crisp chat box (Crisp's own script), whatever the page URL says", () => {
+    const setup = crispSetup(env({ VITE_CRISP_WEBSITE_ID: " site-1 " }), "?emulator=http://127.0.0.1:4200");
+    expect(setup).toEqual({ mode: "crisp", websiteId: "site-1", scriptUrl: undefined, operatorUrl: null });
+  });
+
+  test("VITE_CRISP_SCRIPT_URL: another chat script", () => {
+    const setup = crispSetup(env({ VITE_CRISP_SCRIPT_URL: "http://127.0.0.1:4200/l.js" }), "");
+    expect(setup.scriptUrl).toBe("http://127.0.0.1:4200/l.js");
+    expect(setup.operatorUrl).toBe("http://127.0.0.1:4200/");
+  });
+
+  test("?emulator= takes loopback http origins only", () => {
+    expect(crispSetup(env({}), "?emulator=http://localhost:4300").scriptUrl).toBe("http://localhost:4300/l.js");
+    for (const other of ["https://evil.example:4300", "http://10.0.0.1:4300", "http://127.0.0.1", "nonsense"]) {
+      expect(crispSetup(env({}), `?emulator=${other}`).scriptUrl, other).toBe(`${EMULATOR_URL}/l.js`);
+    }
+  });
+});
+
+describe("finding Chromium (scripts/ensure-chromium.mjs)", () => {
+  test("CHROMIUM_PATH wins, and a wrong one is named in a one-line error", () => {
+    expect(findChromium({ CHROMIUM_PATH: process.execPath })).toBe(process.execPath);
+    expect(() => findChromium({ CHROMIUM_PATH: "/nowhere/chromium" })).toThrow(
+      /^CHROMIUM_PATH=\/nowhere\/chromium is not an executable file[^\n]*$/,
+    );
+  });
+
+  test(`else ${DEFAULT_CHROMIUM_PATH}`, () => {
+    expect(DEFAULT_CHROMIUM_PATH).toBe("/usr/bin/chromium");
+    expect([DEFAULT_CHROMIUM_PATH, null]).toContain(findChromium({}));
+  });
+});
+
+test('the built @crisp-data/react entry is a "use client" module (Next.js App Router)', () => {
+  for (const file of ["dist/index.js", "dist/index.cjs"]) {
+    const code = readFileSync(resolve(root, "packages/react", file), "utf8");
+    expect(code.startsWith('"use client";'), file).toBe(true);
+  }
+});
