@@ -131,9 +131,11 @@ export class EmulatorState implements EmulatorStateView {
         this.#contactByEmail(session.websiteId, email) ??
         this.#insertContact({ websiteId: session.websiteId, email, nickname: session.nickname });
       applyChanges(contact.data, session.data);
-      if (!contact.nickname && session.nickname) contact.nickname = session.nickname;
       contact.updatedAt = Date.now();
     }
+    // A nickname set after the email (the usual order of a chat box's commands) still names the contact.
+    const contact = session.email ? this.#contactByEmail(session.websiteId, session.email) : undefined;
+    if (contact && !contact.nickname && session.nickname) contact.nickname = session.nickname;
     this.#touch(session);
   }
 

@@ -33,6 +33,13 @@ describe("session data aggregates into contact data", () => {
     expect(people.body?.data).toEqual({ data: { plan: "pro", seats: 2 } });
   });
 
+  it("names the contact with a nickname set after the email", async () => {
+    const session = await conversationWith({ email: "grace@example.com" });
+    expect(emulator.contacts()[0]?.nickname).toBeNull();
+    await rest(emulator, "PATCH", `${site(emulator)}/conversation/${session}/meta`, { nickname: "Grace" });
+    expect(emulator.contacts()[0]?.nickname).toBe("Grace");
+  });
+
   it("keeps contact keys of its own, and deletes in the contact what a session deletes (last write wins)", async () => {
     await rest(emulator, "POST", `${site(emulator)}/people/profile`, { email: "a@b.io" });
     await rest(emulator, "PATCH", `${site(emulator)}/people/data/a@b.io`, { data: { crm: "x", plan: "free" } });
