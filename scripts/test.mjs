@@ -20,7 +20,12 @@ function run(name, command, args) {
   return ok;
 }
 
-run("chromium", "node", ["scripts/ensure-chromium.mjs"]);
+// The browser tests are part of the suite: without a Chromium there is nothing sensible to run (the script has
+// already said, in one line, what to install).
+if (!run("chromium", "node", ["scripts/ensure-chromium.mjs"])) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 run("build", "pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
 run("lint", "pnpm", ["exec", "biome", "ci", "."]);
 run("typecheck", "pnpm", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
