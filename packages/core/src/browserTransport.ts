@@ -64,40 +64,43 @@ export function windowTransport(
   websiteId?: string,
 ): CrispTransport & { readonly window?: CrispWindow | undefined } {
   const win = target ?? (typeof window === "undefined" ? undefined : (window as unknown as CrispWindow));
-  if (!win) return { push() {}, setToken() {}, getToken: () => undefined, isLoaded: () => false };
   let storage: Storage | undefined;
   try {
-    storage = win.localStorage;
+    storage = win?.localStorage;
   } catch {
     // Storage access throws in sandboxed iframes and some privacy modes; the client then forgets across reloads.
   }
+  // Without a window (on the server) every method does nothing: guards in one object cost fewer bytes than a
+  // second, no-op transport.
   return {
     window: win,
-    websiteId: websiteId ?? win.CRISP_WEBSITE_ID,
+    websiteId: websiteId ?? win?.CRISP_WEBSITE_ID,
     storage,
     push(command) {
+      if (!win) return;
       if (!win.$crisp) win.$crisp = [];
       win.$crisp.push(command);
     },
     setToken(tokenId) {
+      if (!win) return;
       if (tokenId) win.CRISP_TOKEN_ID = tokenId;
       else delete win.CRISP_TOKEN_ID;
     },
-    getToken: () => win.CRISP_TOKEN_ID ?? undefined,
-    isLoaded: () => !!win.$crisp && !Array.isArray(win.$crisp),
+    getToken: () => win?.CRISP_TOKEN_ID ?? undefined,
+    isLoaded: () => !!win?.$crisp && !Array.isArray(win.$crisp),
     // Only development builds count clients: the warning is their only use.
-    attach:
-      process.env.NODE_ENV !== "production"
-        ? () => {
-            const count = (clientsPerWindow.get(win) ?? 0) + 1;
-            clientsPerWindow.set(win, count);
-            if (count > 1) {
-              console.warn(
-                "[crisp-data] Two crisp-data clients drive the same chat box; their data and resets will fight. Create one client and share it (a provider or plugin does this).",
-              );
-            }
-            return () => clientsPerWindow.set(win, (clientsPerWindow.get(win) ?? 1) - 1);
+    ...(process.env.NODE_ENV !== "production" &&
+      win && {
+        attach() {
+          const count = (clientsPerWindow.get(win) ?? 0) + 1;
+          clientsPerWindow.set(win, count);
+          if (count > 1) {
+            console.warn(
+              "[crisp-data] Two crisp-data clients drive the same chat box; their data and resets will fight. Create one client and share it (a provider or plugin does this).",
+            );
           }
-        : undefined,
+          return () => clientsPerWindow.set(win, (clientsPerWindow.get(win) ?? 1) - 1);
+        },
+      }),
   };
 }

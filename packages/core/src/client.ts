@@ -95,7 +95,8 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   const storageKey = `crisp-data:${transport.websiteId ?? "default"}`;
   let remembered: { user?: unknown; keys?: unknown } | undefined;
   try {
-    remembered = JSON.parse(storage?.getItem(storageKey) ?? "0") || undefined;
+    // Any JSON will do: `remembered?.keys` reads nothing from a primitive or null.
+    remembered = JSON.parse(storage?.getItem(storageKey) ?? "0");
   } catch {
     // Unreadable memory is no memory: at worst one redundant push.
   }
@@ -105,12 +106,11 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   const direct = {};
   // Latest write wins: a key's value is that of its newest write; `""` is a deletion that wins the same way.
   let log: Write[] = [];
-  // What Crisp's session holds, as far as we know. Keys sent before a reload have unknown values.
-  let sent = new Map<string, CrispWireValue>();
-  // Memory of another shape (another version's) is no memory either.
-  let staleKeys = Array.isArray(remembered?.keys)
-    ? remembered.keys.filter((key) => typeof key === "string")
-    : undefined;
+  // What Crisp's session holds, as far as we know. Keys sent before a reload have an unknown value, `null`,
+  // which no value equals. (Memory of another shape, another version's, is no memory either.)
+  let sent = new Map<string, CrispWireValue | null>();
+  if (Array.isArray(remembered?.keys))
+    for (const key of remembered.keys) if (typeof key === "string") sent.set(key, null);
   // Whose Crisp session this browser holds: known from a previous page while `user` is still null.
   let sessionUserId = typeof remembered?.user === "string" ? remembered.user : null;
   let user: CrispUser | null = null;
@@ -122,7 +122,6 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   let injected = false;
   let destroyed = false;
   let snapshot!: CrispDataSnapshot<S>;
-  let dataJson = "";
   // Development only: two hooks passing different users in one render would reset the session every turn.
   let identifiedThisTurn: string | null | undefined;
 
@@ -132,12 +131,12 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     touched = true;
     const refused: CrispDataIssue[] = [];
     for (const [key, value] of entries) {
-      const index = log.findIndex((entry) => entry[0] === owner && entry[1] === key);
+      const previous = log.find((entry) => entry[0] === owner && entry[1] === key);
       // A contributor re-rendering the same value must not take the key back from a newer writer.
-      if (index >= 0 && owner !== direct && log[index]?.[2] === value) continue;
+      if (owner !== direct && previous?.[2] === value) continue;
       const data = desired();
       if (value !== "" && !data.has(key) && data.size >= MAX_KEYS) refused.push({ key, code: "too_many_keys" });
-      else log = [...log.filter((_, at) => at !== index), [owner, key, value]];
+      else log = [...log.filter((entry) => entry !== previous), [owner, key, value]];
     }
     return refused;
   };
@@ -164,20 +163,22 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   const plan = () => {
     const commands: CrispCommand[] = resetPending ? [["do", "session:reset"]] : [];
     if (user) {
-      const { email, emailSignature } = user;
-      if (email && (email !== sentIdentity.email || emailSignature !== sentIdentity.emailSignature)) {
-        commands.push(["set", "user:email", emailSignature ? [email, emailSignature] : [email]]);
-      }
-      for (const field of ["nickname", "phone"] as const) {
+      // One loop for the three identity commands; only the email carries a second argument, its signature.
+      const signature = user.emailSignature;
+      for (const field of ["email", "nickname", "phone"] as const) {
         const value = user[field];
-        if (value && value !== sentIdentity[field]) commands.push(["set", `user:${field}`, [value]]);
+        const email = field === "email";
+        if (value && (value !== sentIdentity[field] || (email && signature !== sentIdentity.emailSignature))) {
+          commands.push(["set", `user:${field}`, email && signature ? [value, signature] : [value]]);
+        }
       }
     }
     const want = desired();
     const pairs: Array<[string, CrispWireValue]> = [];
     for (const [key, value] of want) if (sent.get(key) !== value) pairs.push([key, value]);
-    // The page's first batch deletes keys sent before a reload that nobody sets any more.
-    for (const key of new Set([...sent.keys(), ...(touched ? (staleKeys ?? []) : [])])) {
+    // Nothing is deleted before the app first writes: until then `sent` holds only the keys sent before a reload,
+    // and the page's first batch deletes those nobody sets any more.
+    for (const key of touched ? sent.keys() : []) {
       if (!want.has(key)) pairs.push([key, ""]);
     }
     if (pairs.length) commands.push(["set", "session:data", [pairs]]);
@@ -189,27 +190,14 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
 
   const refresh = () => {
     const [commands, want, token] = plan();
-    // Sorted: the order keys were written in is not content.
-    const json = JSON.stringify([...want].sort());
+    const data = Object.fromEntries(want) as Partial<S>;
     let error: CrispDataError | null = null;
     for (const source of sources) error = source.error ?? error;
     const status = error ? "error" : commands.length || token ? "pending" : everSent ? "synced" : "idle";
-    if (
-      snapshot &&
-      json === dataJson &&
-      snapshot.user === user &&
-      snapshot.status === status &&
-      snapshot.error === error
-    ) {
-      return;
-    }
-    snapshot = Object.freeze({
-      user,
-      data: json === dataJson ? snapshot.data : (Object.freeze(Object.fromEntries(want)) as Partial<S>),
-      status,
-      error,
-    });
-    dataJson = json;
+    // Compared sorted: the order keys were written in is not content. (No snapshot yet: `undefined`, never equal.)
+    const same = canonical(data) === canonical(snapshot?.data);
+    if (same && snapshot.user === user && snapshot.status === status && snapshot.error === error) return;
+    snapshot = Object.freeze({ user, data: same ? snapshot.data : Object.freeze(data), status, error });
     for (const listener of [...listeners]) listener();
   };
 
@@ -222,21 +210,17 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     everSent ||= commands.length > 0;
     resetPending = false;
     if (user) sentIdentity = user;
-    sent = want;
-    if (touched) staleKeys = undefined;
+    if (touched) sent = want;
     if (token) transport.setToken(tokenId);
     for (const command of commands) {
       try {
         transport.push(command);
       } catch (error) {
-        onError?.(new CrispDataError([{ key: String(command[1]), code: "push_failed" }], `[crisp-data] ${error}`));
+        onError?.(new CrispDataError([{ key: command[1], code: "push_failed" }], `[crisp-data] ${error}`));
       }
     }
     try {
-      storage?.setItem(
-        storageKey,
-        JSON.stringify({ user: sessionUserId, keys: [...sent.keys(), ...(staleKeys ?? [])] }),
-      );
+      storage?.setItem(storageKey, JSON.stringify({ user: sessionUserId, keys: [...sent.keys()] }));
     } catch {
       // A full or blocked storage must never break the app; only reload detection is lost.
     }
@@ -256,7 +240,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     refresh();
   };
 
-  const sources = new Set<{ error: CrispDataError | null }>();
+  const sources = new Set<CrispDataSource<S>>();
 
   const client: CrispDataClient<S> = {
     set: (data) => writeDirect(validateInputStrict(data)),
@@ -268,41 +252,43 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     },
     clear: () => client.replace({}),
     source(sourceOptions = {}) {
-      const state = { error: null as CrispDataError | null };
+      let error: CrispDataError | null = null;
       let reported: string[] = [];
-      sources.add(state);
-      return {
+      // The handle is the owner of its writes in the log.
+      const handle: CrispDataSource<S> = {
         get error() {
-          return state.error;
+          return error;
         },
         set(data) {
-          if (!sources.has(state)) return null;
+          if (!sources.has(handle)) return null;
           const { entries, issues } = validateInput(data);
           const faulty = issues.map((issue) => issue.key);
           // A key whose new value is invalid keeps its last valid value: nothing valid is lost.
-          log = log.filter(([owner, key]) => owner !== state || entries.has(key) || faulty.includes(key));
-          issues.push(...write(state, entries));
+          log = log.filter(([owner, key]) => owner !== handle || entries.has(key) || faulty.includes(key));
+          issues.push(...write(handle, entries));
           const problems = issues.map((issue) => `${issue.key} ${issue.code}`);
           const fresh = issues.filter((_, index) => !reported.includes(problems[index] as string));
           // The same problems keep the same error object, so a binding storing it does not re-render in a loop.
-          if (`${problems}` !== `${reported}`) state.error = issues.length ? new CrispDataError(issues) : null;
+          if (`${problems}` !== `${reported}`) error = issues.length ? new CrispDataError(issues) : null;
           reported = problems;
           if (fresh.length) {
-            const error = new CrispDataError(fresh);
-            sourceOptions.onError?.(error);
-            onError?.(error);
+            const problem = new CrispDataError(fresh);
+            sourceOptions.onError?.(problem);
+            onError?.(problem);
           }
           changed();
-          return state.error;
+          return error;
         },
         dispose({ keep = false } = {}) {
-          if (!sources.delete(state)) return;
+          if (!sources.delete(handle)) return;
           // Kept keys become the client's own, at their original write order.
-          for (const entry of log) if (keep && entry[0] === state) entry[0] = direct;
-          log = log.filter((entry) => entry[0] !== state);
+          for (const entry of log) if (keep && entry[0] === handle) entry[0] = direct;
+          log = log.filter((entry) => entry[0] !== handle);
           changed();
         },
       };
+      sources.add(handle);
+      return handle;
     },
     identify(next) {
       if (next && (typeof next.id !== "string" || !next.id)) {
@@ -323,7 +309,6 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
         // set their data again for the new user (the bindings do on their next render or change).
         resetPending = true;
         sent = new Map();
-        staleKeys = undefined;
         sentIdentity = {};
         if (newUser) log = [];
       }

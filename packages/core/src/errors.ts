@@ -35,20 +35,22 @@ export class CrispDataError extends Error {
   declare readonly code: CrispDataErrorCode;
   /** The first key at fault (`""` when the input itself is wrong). */
   declare readonly key: string;
-  readonly issues: readonly CrispDataIssue[];
+  declare readonly issues: readonly CrispDataIssue[];
 
   constructor(issues: readonly CrispDataIssue[], message?: string) {
-    super(message ?? describe(issues));
-    this.issues = issues;
-    Object.assign(this, { key: "", code: "invalid_value" }, issues[0]);
+    // Production prints the issues as JSON: the same facts in less code than the development wording.
+    super(
+      message ??
+        (process.env.NODE_ENV !== "production" ? describe(issues) : `[crisp-data] Rejected ${JSON.stringify(issues)}`),
+    );
+    // One assign, `issues` included: the first issue's key and code, with defaults for an empty list.
+    Object.assign(this, { key: "", code: "invalid_value" }, issues[0], { issues });
   }
 }
 
+/** Development only: every key at fault and how to fix each code. */
 function describe(issues: readonly CrispDataIssue[]): string {
   const list = issues.map((issue) => `${JSON.stringify(issue.key)} (${issue.code})`).join(", ");
-  if (process.env.NODE_ENV !== "production") {
-    const codes = [...new Set(issues.map((issue) => issue.code))];
-    return `[crisp-data] Rejected ${list}: ${codes.map((code) => hints[code]).join("; ")}.`;
-  }
-  return `[crisp-data] Rejected ${list}.`;
+  const codes = [...new Set(issues.map((issue) => issue.code))];
+  return `[crisp-data] Rejected ${list}: ${codes.map((code) => hints[code]).join("; ")}.`;
 }

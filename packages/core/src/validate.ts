@@ -1,5 +1,5 @@
 import { CrispDataError, type CrispDataIssue } from "./errors";
-import { isValidKey } from "./keys";
+import { KEY_PATTERN } from "./keys";
 import { type CrispWireValue, MAX_KEYS, toWireValue } from "./values";
 
 /** The usable part of an input and what was wrong with the rest. */
@@ -24,7 +24,7 @@ export function validateInput(input: unknown): ValidatedInput {
   }
   for (const [key, value] of Object.entries(input)) {
     const wire = toWireValue(value);
-    if (!isValidKey(key)) issues.push({ key, code: "invalid_key" });
+    if (!KEY_PATTERN.test(key)) issues.push({ key, code: "invalid_key" });
     else if (wire === undefined) issues.push({ key, code: "invalid_value" });
     else if (entries.size >= MAX_KEYS) issues.push({ key, code: "too_many_keys" });
     else entries.set(key, wire);

@@ -10,7 +10,13 @@ export type CrispWireValue = CrispDataValue;
 /** The wire form of a value (`null`/`undefined` become `""`, which deletes), or `undefined` when it is invalid. */
 export function toWireValue(value: unknown): CrispWireValue | undefined {
   if (value == null) return "";
-  if (typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return value;
-  if (typeof value === "string" && value.length <= MAX_VALUE_LENGTH) return value;
+  // `Number.isFinite` is false for anything but a finite number, so it needs no `typeof` guard.
+  if (
+    typeof value === "boolean" ||
+    Number.isFinite(value) ||
+    (typeof value === "string" && value.length <= MAX_VALUE_LENGTH)
+  ) {
+    return value as CrispWireValue;
+  }
   return undefined;
 }

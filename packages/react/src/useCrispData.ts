@@ -67,10 +67,11 @@ export function useCrispData<
   S extends CrispDataSchema = CrispDataSchema,
   T extends CrispDataInputOf<S> = CrispDataInputOf<S>,
 >(data: (T & CheckedInput<T, S>) | null | undefined, options: UseCrispDataOptions<S> = {}): UseCrispDataResult {
-  const { user, keepOnUnmount = false } = options;
+  const { user } = options;
   const context = useContext(CrispDataContext);
   const [client] = useState<CrispDataClient<S>>(() => options.client ?? context ?? getDefaultCrispData());
-  const latest = useRef({ onError: options.onError, keep: keepOnUnmount });
+  // The latest options, for the callbacks the source was created with.
+  const latest = useRef(options);
   const source = useRef<CrispDataSource<S>>(null);
   const [error, setError] = useState<CrispDataError | null>(null);
   const { status } = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getServerSnapshot);
@@ -78,12 +79,13 @@ export function useCrispData<
   useEffect(() => {
     const own = client.source({ onError: (problem) => latest.current.onError?.(problem) });
     source.current = own;
-    return () => own.dispose({ keep: latest.current.keep });
+    return () => own.dispose({ keep: latest.current.keepOnUnmount });
   }, [client]);
 
   // Identify when the user's content changes, not every render: two hooks that disagree would otherwise switch
   // the session back and forth on every render. Declared first, so the user is applied before the data.
-  const identity = user === undefined ? undefined : JSON.stringify(user);
+  // (`JSON.stringify(undefined)` is `undefined`: no user, no identify.)
+  const identity = JSON.stringify(user);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `identity` stands for the user's content.
   useEffect(() => {
     if (user !== undefined) client.identify(user);
@@ -91,7 +93,7 @@ export function useCrispData<
 
   // After every render: core skips equal data, so there is nothing to compare here.
   useEffect(() => {
-    latest.current = { onError: options.onError, keep: keepOnUnmount };
+    latest.current = options;
     setError(source.current?.set(data as CrispDataInputOf<S> as never) ?? null);
   });
 

@@ -58,7 +58,8 @@ export function useCrispData(
   const source = client.source(options);
   const status = shallowRef() as Ref<CrispDataStatus>;
   const error = shallowRef<CrispDataError | null>(null);
-  let user = client.getSnapshot().user;
+  // Null until the first update reads the snapshot: no user yet means no switch.
+  let user: Readonly<CrispUser> | null = null;
   const update = () => {
     const snapshot = client.getSnapshot();
     status.value = snapshot.status;
