@@ -1,25 +1,16 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base";
 
 export default defineConfig([
-  {
-    entry: { index: "src/index.ts" },
-    format: ["esm", "cjs"],
-    // Both builds share dist/ and run at once: never wipe the CLI bundle.
-    clean: ["!cli.*"],
-    sourcemap: true,
-    target: "es2022",
-    platform: "node",
-    external: ["@crisp-data/core"],
-    // tsup 8.5 injects baseUrl into the dts build; TS 6 rejects it (TS5101).
-    dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
-  },
+  // Both builds share dist/ and run at once: never wipe the CLI bundle.
+  { ...libraryBuild, entry: { index: "src/index.ts" }, clean: ["!cli.*"], platform: "node" },
   {
     entry: { cli: "src/cli.ts" },
     format: ["esm"],
     sourcemap: true,
     target: "es2022",
     platform: "node",
-    external: ["@crisp-data/core"],
+    external: libraryBuild.external,
     banner: { js: "#!/usr/bin/env node" },
   },
 ]);

@@ -1,14 +1,10 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base";
 
 export default defineConfig({
+  ...libraryBuild,
   entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  clean: true,
-  sourcemap: true,
-  target: "es2022",
-  external: ["react", "@crisp-data/core"],
+  external: [...libraryBuild.external, "react"],
   // esbuild drops module-level directives; the entry must stay a client module for the Next.js App Router.
   banner: { js: '"use client";' },
-  // tsup 8.5 injects baseUrl into the dts build; TS 6 rejects it (TS5101).
-  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
 });

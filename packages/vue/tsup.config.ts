@@ -1,12 +1,4 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  clean: true,
-  sourcemap: true,
-  target: "es2022",
-  external: ["vue", "@crisp-data/core"],
-  // tsup 8.5 injects baseUrl into the dts build; TS 6 rejects it (TS5101).
-  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
-});
+export default defineConfig({ ...libraryBuild, entry: ["src/index.ts"], external: [...libraryBuild.external, "vue"] });

@@ -1,0 +1,12 @@
+import type { Options } from "tsup";
+
+/** What every published package builds: ESM and CJS with types, for ES2022, sharing core instead of bundling it. */
+export const libraryBuild = {
+  format: ["esm", "cjs"],
+  clean: true,
+  sourcemap: true,
+  target: "es2022",
+  external: ["@crisp-data/core"],
+  // tsup 8.5 injects baseUrl into the dts build; TS 6 rejects it (TS5101).
+  dts: { compilerOptions: { ignoreDeprecations: "6.0" } },
+} satisfies Options;
