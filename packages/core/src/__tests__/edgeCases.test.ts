@@ -107,42 +107,6 @@ describe("a throwing $crisp.push", () => {
   });
 });
 
-describe("reload memory", () => {
-  test("the reset of a user switch after a reload clears the previous page's token before the reset", async () => {
-    const transport = memoryTransport({ tokenId: "tok-alice", loaded: true });
-    const storage = new Map<string, string>();
-    const persist = {
-      getItem: (k: string) => storage.get(k) ?? null,
-      setItem: (k: string, v: string) => void storage.set(k, v),
-      removeItem: (k: string) => void storage.delete(k),
-    };
-    storage.set("crisp-data:default", JSON.stringify({ user: "u1", keys: ["plan"] }));
-    const client = createCrispData({ transport, persist });
-    client.identify(null);
-    client.set({ utm: "x" });
-    await nextTurn();
-    expect(transport.events).toEqual([
-      { type: "token", tokenId: undefined },
-      { type: "push", command: ["do", "session:reset"] },
-      { type: "push", command: ["set", "session:data", [[["utm", "x"]]]] },
-    ]);
-  });
-});
-
-test("a command the chat box throws on is reported to onError as push_failed", async () => {
-  const errors: unknown[] = [];
-  const transport = memoryTransport();
-  transport.push = () => {
-    throw new Error("Invalid email");
-  };
-  const client = createCrispData({ transport, persist: false, onError: (error) => errors.push(error) });
-  client.identify({ id: "u1", email: "not-an-email" });
-  await client.flush();
-  expect(errors).toMatchObject([
-    { code: "push_failed", key: "user:email", message: "[crisp-data] Error: Invalid email" },
-  ]);
-});
-
 describe("remembered state of another shape", () => {
   // reload.test.ts covers unparsable JSON; valid JSON of another shape (an older or newer format under the same
   // storage key) must be treated as empty too, not brick every later call.

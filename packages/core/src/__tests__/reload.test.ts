@@ -1,16 +1,6 @@
 import { createCrispData, memoryTransport, type StorageLike } from "@crisp-data/core";
 import { describe, expect, test } from "vitest";
-import { nextTurn } from "./helpers";
-
-function memoryStorage(): StorageLike & { dump(): Record<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    getItem: (key) => map.get(key) ?? null,
-    setItem: (key, value) => void map.set(key, value),
-    removeItem: (key) => void map.delete(key),
-    dump: () => Object.fromEntries(map),
-  };
-}
+import { memoryStorage, nextTurn } from "./helpers";
 
 /** One page load: a new client and transport over the same browser storage. */
 function page(storage: StorageLike | false) {
@@ -122,4 +112,33 @@ describe("reloads", () => {
     await nextTurn();
     expect(transport.dataPushes()).toEqual([[["plan", "pro"]]]);
   });
+
+  test("the reset of a user switch after a reload clears the previous page's token before the reset", async () => {
+    const transport = memoryTransport({ tokenId: "tok-alice", loaded: true });
+    const persist = memoryStorage();
+    persist.setItem("crisp-data:default", JSON.stringify({ user: "u1", keys: ["plan"] }));
+    const client = createCrispData({ transport, persist });
+    client.identify(null);
+    client.set({ utm: "x" });
+    await nextTurn();
+    expect(transport.events).toEqual([
+      { type: "token", tokenId: undefined },
+      { type: "push", command: ["do", "session:reset"] },
+      { type: "push", command: ["set", "session:data", [[["utm", "x"]]]] },
+    ]);
+  });
+});
+
+test("a command the chat box throws on is reported to onError as push_failed", async () => {
+  const errors: unknown[] = [];
+  const transport = memoryTransport();
+  transport.push = () => {
+    throw new Error("Invalid email");
+  };
+  const client = createCrispData({ transport, persist: false, onError: (error) => errors.push(error) });
+  client.identify({ id: "u1", email: "not-an-email" });
+  await client.flush();
+  expect(errors).toMatchObject([
+    { code: "push_failed", key: "user:email", message: "[crisp-data] Error: Invalid email" },
+  ]);
 });
