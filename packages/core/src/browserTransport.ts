@@ -84,7 +84,15 @@ export function windowTransport(
     setToken(tokenId) {
       if (!win) return;
       if (tokenId) win.CRISP_TOKEN_ID = tokenId;
-      else delete win.CRISP_TOKEN_ID;
+      else {
+        // A page's `var CRISP_TOKEN_ID` is a global that cannot be deleted: clearing it is assigning nothing.
+        try {
+          // Sloppy-mode code gets `false` where strict code gets a TypeError.
+          if (!delete win.CRISP_TOKEN_ID) throw 0;
+        } catch {
+          win.CRISP_TOKEN_ID = undefined;
+        }
+      }
     },
     getToken: () => win?.CRISP_TOKEN_ID ?? undefined,
     isLoaded: () => !!win?.$crisp && !Array.isArray(win.$crisp),

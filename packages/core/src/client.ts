@@ -1,5 +1,9 @@
 import { windowTransport } from "./browserTransport";
+import { callSafely } from "./callbacks";
 import { CrispDataError, type CrispDataIssue } from "./errors";
+import { KEY_PATTERN } from "./keys";
+import { recall, remember, type SessionOwner } from "./memory";
+import { commitData, type HeldSession, planData, planIdentity, type SentIdentity } from "./planning";
 import type {
   CheckedInput,
   CrispCommand,
@@ -10,18 +14,21 @@ import type {
   CrispUser,
   StorageLike,
 } from "./types";
-import { validateInput, validateInputStrict } from "./validate";
-import { type CrispWireValue, MAX_KEYS } from "./values";
+import { isPlainObject, validateInputStrict, validateUser } from "./validate";
+import { type CrispWireValue, MAX_KEYS, toWireValue } from "./values";
+import { createWriteLog, type Writes } from "./writeLog";
 
 export interface CrispDataOptions {
   /** Where commands go (default: `browserTransport()` in a browser, nothing on the server). */
   transport?: CrispTransport;
-  /** Called with each new problem a source's input has (`source.set` never throws). */
+  /** Called with each new problem: a source's invalid input (`source.set` never throws) or a failed push. */
   onError?: (error: CrispDataError) => void;
   /**
    * Remember across reloads which user the browser's Crisp session belongs to and which keys were sent, so a
    * different user after a reload gets a fresh session and keys nobody sets any more are deleted.
-   * Default: the transport's storage (`localStorage` in a browser). `false` turns it off.
+   * Default: the transport's storage (`localStorage` in a browser). `false` turns it off: no memory and no reset
+   * on load, so a page that starts with a different user than the previous page wrote into the same
+   * conversation, unless your app resets it.
    */
   persist?: boolean | StorageLike;
 }
@@ -39,7 +46,9 @@ export interface CrispDataSource<S extends CrispDataSchema = CrispDataSchema> {
    * returned, kept in `error` and reported to `onError`.
    */
   set<T extends CrispDataInputOf<S>>(data: (T & CheckedInput<T, S>) | null | undefined): CrispDataError | null;
-  /** The problem with the latest input, `null` once it is valid. */
+  /** `client.identify(user)`, but an invalid user is returned, kept in `error` and reported instead of thrown. */
+  identify(user: CrispUser | null): CrispDataError | null;
+  /** The problem with the latest input (or user), `null` once it is valid. */
   readonly error: CrispDataError | null;
   /** Stop contributing: its keys are deleted (or fall back to another contributor), unless `keep`. */
   dispose(options?: { keep?: boolean }): void;
@@ -48,7 +57,7 @@ export interface CrispDataSource<S extends CrispDataSchema = CrispDataSchema> {
 export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
   /** Merge keys. Throws `CrispDataError` (and changes nothing) when any key or value is invalid. */
   set<T extends CrispDataInputOf<S>>(data: T & CheckedInput<T, S>): void;
-  /** Delete keys. */
+  /** Delete keys: `["key", ""]` is sent unless the client knows Crisp does not hold the key. */
   unset(...keys: Array<Extract<keyof S, string>>): void;
   /** Make the data exactly `data`. */
   replace<T extends CrispDataInputOf<S>>(data: T & CheckedInput<T, S>): void;
@@ -59,23 +68,25 @@ export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
   /**
    * Tell the client who is signed in (`null`: signed out). A different user than the session's (or signing out)
    * sets `CRISP_TOKEN_ID`, resets the Crisp session and forgets every value of the previous user; data set
-   * before the switch in the same turn is dropped, so set data after `identify`.
+   * before the switch in the same turn is dropped, so set data after `identify`. Throws `CrispDataError`
+   * (`invalid_user`, `invalid_input`) for a user it cannot send.
    */
   identify(user: CrispUser | null): void;
-  /** Send what is pending now instead of at the next microtask. */
+  /** Send what is pending now (and retry a push that threw) instead of at the next microtask. */
   flush(): Promise<void>;
   subscribe(listener: () => void): () => void;
   getSnapshot(): CrispDataSnapshot<S>;
   /** The snapshot as it was when the client was created: what a server render saw, for hydration. */
   getServerSnapshot(): CrispDataSnapshot<S>;
-  /** Detach from the chat box; later calls do nothing. */
+  /** Send what is pending (deletions of disposed sources included), then detach; later calls do nothing. */
   destroy(): void;
 }
 
-const canonical = (value: object | null) => JSON.stringify(value && Object.entries(value).sort());
+/** A step of a send: do it, then record what it did; `undo` puts back what it took when it throws. */
+type Step = [key: string, run: () => void, commit: () => void, undo?: () => void];
 
-/** A write by one contributor; the log keeps one per contributor and key, oldest first. */
-type Write = [owner: object, key: string, value: CrispWireValue];
+const sameUser = (a: CrispUser | null, b: CrispUser | null) =>
+  a === b || (!!a && !!b && JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort()));
 
 /**
  * Creates the client that keeps Crisp's session data equal to what your app says, one push per turn.
@@ -93,146 +104,172 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   const transport = options.transport ?? windowTransport();
   const storage = typeof persist === "object" ? persist : persist === false ? undefined : transport.storage;
   const storageKey = `crisp-data:${transport.websiteId ?? "default"}`;
-  let remembered: { user?: unknown; keys?: unknown } | undefined;
-  try {
-    // Any JSON will do: `remembered?.keys` reads nothing from a primitive or null.
-    remembered = JSON.parse(storage?.getItem(storageKey) ?? "0");
-  } catch {
-    // Unreadable memory is no memory: at worst one redundant push.
-  }
+  const memory = recall(storage, storageKey);
   const release = transport.attach?.();
   const listeners = new Set<() => void>();
+  const log = createWriteLog();
   // Direct calls (set, unset, replace, clear) are one more contributor, whose every call is a new write.
-  const direct = {};
-  // Latest write wins: a key's value is that of its newest write; `""` is a deletion that wins the same way.
-  let log: Write[] = [];
-  // What Crisp's session holds, as far as we know. Keys sent before a reload have an unknown value, `null`,
-  // which no value equals. (Memory of another shape, another version's, is no memory either.)
-  let sent = new Map<string, CrispWireValue | null>();
-  if (Array.isArray(remembered?.keys))
-    for (const key of remembered.keys) if (typeof key === "string") sent.set(key, null);
-  // Whose Crisp session this browser holds: known from a previous page while `user` is still null.
-  let sessionUserId = typeof remembered?.user === "string" ? remembered.user : null;
+  const direct: Writes = new Map();
+  const session: HeldSession = { held: new Map(memory.keys.map((key) => [key, null])), fresh: false };
+  const sources = new Set<CrispDataSource<S>>();
+  // Whose conversation the app is in now, and whose the chat box holds as far as pushed (what the next page reads).
+  let owner: SessionOwner = memory.owner;
+  let pushedOwner: SessionOwner = owner;
+  let saved: string | undefined;
   let user: CrispUser | null = null;
-  let sentIdentity: CrispUser | Record<string, undefined> = {};
+  let sentIdentity: SentIdentity = {};
   let resetPending = false;
+  let resetToken = false;
+  // The user whose token was last put in place outside a reset: a transport that cannot hold one is tried once.
+  let tokenUser: CrispUser | null = null;
+  const erring = new Set<CrispDataSource<S>>();
+  // Grows with every reset asked for: a push during which the user changed records nothing for the new session.
+  let epoch = 0;
   let touched = false;
   let everSent = false;
   let scheduled = false;
+  let sending = false;
   let injected = false;
   let destroyed = false;
+  let notifying = false;
+  let renotify = false;
+  let failure: CrispDataError | null = null;
   let snapshot!: CrispDataSnapshot<S>;
+  let dataVersion = -1;
   // Development only: two hooks passing different users in one render would reset the session every turn.
   let identifiedThisTurn: string | null | undefined;
 
-  // Applies a contributor's entries; returns the keys refused because the data would pass MAX_KEYS keys (Crisp
-  // publishes no cap, and we would rather refuse a key than have Crisp drop one silently).
-  const write = (owner: object, entries: Map<string, CrispWireValue>) => {
+  const tokenNeeded = () =>
+    resetPending
+      ? !resetToken
+      : !!user && user !== tokenUser && !transport.isLoaded() && (user.tokenId || undefined) !== transport.getToken();
+
+  // The first write of the page plans the keys the previous page sent: those nobody sets any more are deleted.
+  const touch = () => {
+    if (!touched) for (const key of session.held.keys()) log.dirty.add(key);
     touched = true;
-    const refused: CrispDataIssue[] = [];
-    for (const [key, value] of entries) {
-      const previous = log.find((entry) => entry[0] === owner && entry[1] === key);
-      // A contributor re-rendering the same value must not take the key back from a newer writer.
-      if (owner !== direct && previous?.[2] === value) continue;
-      const data = desired();
-      if (value !== "" && !data.has(key) && data.size >= MAX_KEYS) refused.push({ key, code: "too_many_keys" });
-      else log = [...log.filter((entry) => entry !== previous), [owner, key, value]];
-    }
-    return refused;
   };
 
-  // Direct calls change nothing when any key is refused.
-  const writeDirect = (entries: Map<string, CrispWireValue>) => {
-    const before = log;
-    const refused = write(direct, entries);
-    if (refused.length) {
-      log = before;
-      throw new CrispDataError(refused);
-    }
-    changed();
+  const updateSnapshot = () => {
+    let error = failure;
+    for (const source of erring) error ||= source.error;
+    const pending = resetPending || log.dirty.size > 0 || tokenNeeded() || !!planIdentity(user, sentIdentity);
+    const status = error ? "error" : pending ? "pending" : everSent ? "synced" : "idle";
+    const fresh = dataVersion !== log.version;
+    if (!fresh && snapshot.user === user && snapshot.status === status && snapshot.error === error) return false;
+    dataVersion = log.version;
+    const data = fresh ? (Object.freeze(Object.fromEntries(log.winners)) as Partial<S>) : snapshot.data;
+    snapshot = Object.freeze({ user, data, status, error });
+    return true;
   };
 
-  const desired = () => {
-    const data = new Map<string, CrispWireValue>();
-    for (const [, key, value] of log) data.set(key, value);
-    for (const [key, value] of data) if (value === "") data.delete(key);
-    return data;
-  };
-
-  // Everything the next push would send; empty when Crisp already holds what the app says.
-  const plan = () => {
-    const commands: CrispCommand[] = resetPending ? [["do", "session:reset"]] : [];
-    if (user) {
-      // One loop for the three identity commands; only the email carries a second argument, its signature.
-      const signature = user.emailSignature;
-      for (const field of ["email", "nickname", "phone"] as const) {
-        const value = user[field];
-        const email = field === "email";
-        if (value && (value !== sentIdentity[field] || (email && signature !== sentIdentity.emailSignature))) {
-          commands.push(["set", `user:${field}`, email && signature ? [value, signature] : [value]]);
-        }
-      }
-    }
-    const want = desired();
-    const pairs: Array<[string, CrispWireValue]> = [];
-    for (const [key, value] of want) if (sent.get(key) !== value) pairs.push([key, value]);
-    // Nothing is deleted before the app first writes: until then `sent` holds only the keys sent before a reload,
-    // and the page's first batch deletes those nobody sets any more.
-    for (const key of touched ? sent.keys() : []) {
-      if (!want.has(key)) pairs.push([key, ""]);
-    }
-    if (pairs.length) commands.push(["set", "session:data", [pairs]]);
-    const tokenId = user?.tokenId || undefined;
-    // Crisp reads the token only when a session starts: it must be in place before a reset or the script load.
-    const token = resetPending || (!!user && !transport.isLoaded() && tokenId !== transport.getToken());
-    return [commands, want, token, tokenId] as const;
-  };
-
+  // Listeners that change the client are notified again once the round ends, never from inside it.
   const refresh = () => {
-    const [commands, want, token] = plan();
-    const data = Object.fromEntries(want) as Partial<S>;
-    let error: CrispDataError | null = null;
-    for (const source of sources) error = source.error ?? error;
-    const status = error ? "error" : commands.length || token ? "pending" : everSent ? "synced" : "idle";
-    // Compared sorted: the order keys were written in is not content. (No snapshot yet: `undefined`, never equal.)
-    const same = canonical(data) === canonical(snapshot?.data);
-    if (same && snapshot.user === user && snapshot.status === status && snapshot.error === error) return;
-    snapshot = Object.freeze({ user, data: same ? snapshot.data : Object.freeze(data), status, error });
-    for (const listener of [...listeners]) listener();
+    if (notifying) {
+      renotify = true;
+      return;
+    }
+    notifying = true;
+    do {
+      renotify = false;
+      if (updateSnapshot()) for (const listener of [...listeners]) callSafely(listener, undefined);
+    } while (renotify);
+    notifying = false;
+  };
+
+  // The next thing the chat box needs, in the order Crisp needs it: token, reset, identity, data.
+  const nextStep = (): Step | undefined => {
+    const push = (command: CrispCommand) => () => transport.push(command);
+    if (tokenNeeded()) {
+      return [
+        "CRISP_TOKEN_ID",
+        () => transport.setToken(user?.tokenId || undefined),
+        () => {
+          resetToken = true;
+          tokenUser = user;
+        },
+      ];
+    }
+    if (resetPending) {
+      return [
+        "session:reset",
+        push(["do", "session:reset"]),
+        () => {
+          resetPending = resetToken = false;
+          sentIdentity = {};
+          session.held.clear();
+          session.fresh = true;
+          // A reset for a new token keeps the same user's data: all of it is sent again.
+          for (const key of log.winners.keys()) log.dirty.add(key);
+        },
+      ];
+    }
+    const identity = planIdentity(user, sentIdentity);
+    if (identity) {
+      return [identity[0][1], push(identity[0]), () => Object.assign(sentIdentity, identity[1])];
+    }
+    const settled = [...log.dirty];
+    const pairs = planData(log, session);
+    log.dirty.clear();
+    if (!pairs.length) return;
+    return [
+      "session:data",
+      push(["set", "session:data", [pairs]]),
+      () => {
+        commitData(session, pairs);
+        for (const [key, value] of pairs) if (value === "") log.prune(direct, key);
+      },
+      () => {
+        for (const key of settled) log.dirty.add(key);
+      },
+    ];
   };
 
   const send = () => {
     scheduled = false;
     if (process.env.NODE_ENV !== "production") identifiedThisTurn = undefined;
-    if (destroyed) return;
-    const [commands, want, token, tokenId] = plan();
-    // Commit first: a chat box outside safe mode may throw on a command, and the batch must not be sent twice.
-    everSent ||= commands.length > 0;
-    resetPending = false;
-    if (user) sentIdentity = user;
-    if (touched) sent = want;
-    if (token) transport.setToken(tokenId);
-    for (const command of commands) {
+    // A send from inside a push, onError or a listener waits: the running one plans again after every step.
+    if (sending || destroyed) return;
+    sending = true;
+    let problem: CrispDataError | null = null;
+    for (let step = nextStep(); step; step = nextStep()) {
+      const [key, run, commit, undo] = step;
+      const at = epoch;
       try {
-        transport.push(command);
+        run();
       } catch (error) {
-        onError?.(new CrispDataError([{ key: command[1], code: "push_failed" }], `[crisp-data] ${error}`));
+        undo?.();
+        const message = `[crisp-data] ${error}`;
+        // The same failure again keeps its error, so it is reported (and re-renders) once.
+        problem =
+          failure?.key === key && failure.message === message
+            ? failure
+            : new CrispDataError([{ key, code: "push_failed" }], message);
+        break;
       }
+      everSent = true;
+      if (at === epoch) commit();
     }
-    try {
-      storage?.setItem(storageKey, JSON.stringify({ user: sessionUserId, keys: [...sent.keys()] }));
-    } catch {
-      // A full or blocked storage must never break the app; only reload detection is lost.
+    const fresh = problem && problem !== failure;
+    failure = problem;
+    if (fresh) callSafely(onError, problem as CrispDataError);
+    sending = false;
+    // The next page may trust only an owner whose session was really started: not one whose reset did not go out.
+    if (!resetPending) pushedOwner = owner;
+    if (storage) {
+      const keys = [...session.held].filter(([, value]) => value !== "").map(([key]) => key);
+      const text = pushedOwner === undefined ? "?" : JSON.stringify({ user: pushedOwner, keys });
+      if (text !== saved) remember(storage, storageKey, text);
+      saved = text;
     }
     if (!injected) {
       injected = true;
-      transport.inject?.();
+      callSafely(() => transport.inject?.(), undefined);
     }
     refresh();
   };
 
   const changed = () => {
-    if (destroyed) return;
     if (!scheduled) {
       scheduled = true;
       queueMicrotask(send);
@@ -240,7 +277,22 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     refresh();
   };
 
-  const sources = new Set<CrispDataSource<S>>();
+  // Direct calls change nothing when any key is refused; the cap is checked on the data as it would be after the
+  // write, so a replace may swap keys one for one. (Crisp publishes no cap, and we would rather refuse a key than
+  // have Crisp drop one silently.)
+  const writeDirect = (entries: Map<string, CrispWireValue>) => {
+    if (destroyed) return;
+    let live = log.winners.size;
+    const refused: CrispDataIssue[] = [];
+    for (const [key, value] of entries) if (value === "" && log.winners.has(key)) live--;
+    for (const [key, value] of entries) {
+      if (value !== "" && !log.winners.has(key) && ++live > MAX_KEYS) refused.push({ key, code: "too_many_keys" });
+    }
+    if (refused.length) throw new CrispDataError(refused);
+    touch();
+    for (const [key, value] of entries) log.write(direct, key, value);
+    changed();
+  };
 
   const client: CrispDataClient<S> = {
     set: (data) => writeDirect(validateInputStrict(data)),
@@ -248,42 +300,89 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     unset: (...keys) => writeDirect(validateInputStrict(Object.fromEntries(keys.map((key) => [key, ""])))),
     replace(data) {
       const entries = validateInputStrict(data);
-      writeDirect(new Map([...[...desired().keys()].map((key): [string, ""] => [key, ""]), ...entries]));
+      writeDirect(new Map([...[...log.winners.keys()].map((key): [string, ""] => [key, ""]), ...entries]));
     },
     clear: () => client.replace({}),
     source(sourceOptions = {}) {
-      let error: CrispDataError | null = null;
+      // The handle's own writes, by key: its share of the log.
+      const own: Writes = new Map();
+      let dataError: CrispDataError | null = null;
+      let userError: CrispDataError | null = null;
       let reported: string[] = [];
-      // The handle is the owner of its writes in the log.
+      const report = (problem: CrispDataError) => {
+        callSafely(sourceOptions.onError, problem);
+        callSafely(onError, problem);
+      };
+      const settle = (before: CrispDataError | null, wrote: boolean) => {
+        const error = handle.error;
+        if (error) erring.add(handle);
+        else erring.delete(handle);
+        if (wrote || error !== before) changed();
+        return error;
+      };
       const handle: CrispDataSource<S> = {
         get error() {
-          return error;
+          return userError ?? dataError;
         },
         set(data) {
-          if (!sources.has(handle)) return null;
-          const { entries, issues } = validateInput(data);
-          const faulty = issues.map((issue) => issue.key);
-          // A key whose new value is invalid keeps its last valid value: nothing valid is lost.
-          log = log.filter(([owner, key]) => owner !== handle || entries.has(key) || faulty.includes(key));
-          issues.push(...write(handle, entries));
-          const problems = issues.map((issue) => `${issue.key} ${issue.code}`);
-          const fresh = issues.filter((_, index) => !reported.includes(problems[index] as string));
-          // The same problems keep the same error object, so a binding storing it does not re-render in a loop.
-          if (`${problems}` !== `${reported}`) error = issues.length ? new CrispDataError(issues) : null;
-          reported = problems;
-          if (fresh.length) {
-            const problem = new CrispDataError(fresh);
-            sourceOptions.onError?.(problem);
-            onError?.(problem);
+          if (!sources.has(handle) || destroyed) return handle.error;
+          let issues: CrispDataIssue[] | undefined;
+          const issue = (key: string, code: CrispDataIssue["code"]) => {
+            issues = [...(issues ?? []), { key, code }];
+          };
+          const version = log.version;
+          const dirty = log.dirty.size;
+          const before = handle.error;
+          try {
+            const input = data as Record<string, unknown> | null | undefined;
+            if (input != null && !isPlainObject(input)) throw 0;
+            // A key whose new value is invalid keeps its last valid value: nothing valid is lost.
+            for (const key of own.keys()) if (!input || !Object.hasOwn(input, key)) log.drop(own, key);
+            for (const key in input) {
+              if (!Object.hasOwn(input, key)) continue;
+              const value = toWireValue(input[key]);
+              if (!KEY_PATTERN.test(key)) issue(key, "invalid_key");
+              else if (value === undefined) issue(key, "invalid_value");
+              // A contributor re-rendering the same value must not take the key back from a newer writer.
+              else if (own.get(key)?.value !== value) {
+                if (value !== "" && !log.winners.has(key) && log.winners.size >= MAX_KEYS) issue(key, "too_many_keys");
+                else {
+                  touch();
+                  log.write(own, key, value);
+                }
+              }
+            }
+          } catch {
+            // A Proxy or getter that throws: what was read stays applied, the rest keeps its last value.
+            issue("", "invalid_input");
           }
-          changed();
-          return error;
+          const problems = issues ? issues.map((problem) => `${problem.key} ${problem.code}`) : [];
+          // The same problems keep the same error object, so a binding storing it does not re-render in a loop.
+          if (`${problems}` !== `${reported}`) dataError = issues ? new CrispDataError(issues) : null;
+          const fresh = issues?.filter((_, index) => !reported.includes(problems[index] as string));
+          reported = problems;
+          if (fresh?.length) report(new CrispDataError(fresh));
+          return settle(before, version !== log.version || dirty !== log.dirty.size);
+        },
+        identify(next) {
+          const issues = validateUser(next);
+          const problem = issues.length ? new CrispDataError(issues) : null;
+          const before = handle.error;
+          if (problem?.message !== userError?.message) {
+            userError = problem;
+            if (problem) report(problem);
+          }
+          if (!problem) client.identify(next);
+          return settle(before, false);
         },
         dispose({ keep = false } = {}) {
           if (!sources.delete(handle)) return;
-          // Kept keys become the client's own, at their original write order.
-          for (const entry of log) if (keep && entry[0] === handle) entry[0] = direct;
-          log = log.filter((entry) => entry[0] !== handle);
+          erring.delete(handle);
+          for (const [key, write] of own) {
+            // Kept keys become the client's own, keeping their place in the write order.
+            if (keep && (direct.get(key)?.seq ?? -1) < write.seq) log.write(direct, key, write.value, write.seq);
+            log.drop(own, key);
+          }
           changed();
         },
       };
@@ -291,34 +390,38 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
       return handle;
     },
     identify(next) {
-      if (next && (typeof next.id !== "string" || !next.id)) {
-        throw new CrispDataError([{ key: "id", code: "invalid_user" }]);
-      }
-      const nextId = next ? next.id : null;
+      const issues = validateUser(next);
+      if (issues.length) throw new CrispDataError(issues);
+      if (destroyed) return;
+      const id = next ? next.id : null;
       if (process.env.NODE_ENV !== "production") {
-        if (identifiedThisTurn !== undefined && identifiedThisTurn !== nextId) {
+        if (identifiedThisTurn !== undefined && identifiedThisTurn !== id) {
           console.warn(
-            `[crisp-data] identify() got two different users in one turn (${JSON.stringify(identifiedThisTurn)}, then ${JSON.stringify(nextId)}): the latest wins. Pass the same user everywhere, or pass it in one place only.`,
+            `[crisp-data] identify() got two different users in one turn (${JSON.stringify(identifiedThisTurn)}, then ${JSON.stringify(id)}): the latest wins. Pass the same user everywhere, or pass it in one place only.`,
           );
         }
-        identifiedThisTurn = nextId;
+        identifiedThisTurn = id;
       }
-      const newUser = sessionUserId !== null && sessionUserId !== nextId;
-      if (newUser || (next && transport.isLoaded() && (next.tokenId || undefined) !== transport.getToken())) {
+      // An unknown owner (storage unusable) might be anyone: a signed-in user's first identity starts afresh.
+      const newUser = owner === undefined ? id !== null : owner !== null && owner !== id;
+      const newToken = !!next && transport.isLoaded() && (next.tokenId || undefined) !== transport.getToken();
+      if (newUser || newToken) {
         // A new Crisp session: forget what it holds. For a new user, also every value, sources' included: they
         // set their data again for the new user (the bindings do on their next render or change).
         resetPending = true;
-        sent = new Map();
-        sentIdentity = {};
-        if (newUser) log = [];
+        resetToken = false;
+        epoch++;
+        if (newUser) log.clear();
       }
+      if (owner !== undefined || id !== null) owner = id;
       // An equal user keeps the same object, so the snapshot (and every binding reading it) stays unchanged.
-      user = next && (canonical(next) === canonical(user) ? user : Object.freeze({ ...next }));
-      sessionUserId = nextId;
+      const same = sameUser(next, user);
+      if (same && !newUser && !newToken) return;
+      if (!same) user = next && Object.freeze({ ...next });
       changed();
     },
     flush() {
-      if (scheduled) send();
+      send();
       return Promise.resolve();
     },
     subscribe(listener) {
@@ -328,13 +431,16 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     getSnapshot: () => snapshot,
     getServerSnapshot: () => initial,
     destroy() {
+      if (destroyed) return;
+      injected = true;
+      send();
       destroyed = true;
       listeners.clear();
       release?.();
     },
   };
 
-  refresh();
+  updateSnapshot();
   const initial = snapshot;
   // Inject the chat script after this turn, once any identify() of the turn has set the token.
   queueMicrotask(() => injected || send());

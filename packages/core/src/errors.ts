@@ -4,6 +4,7 @@ export type CrispDataErrorCode =
   | "invalid_value"
   | "too_many_keys"
   | "invalid_user"
+  | "invalid_input"
   | "push_failed"
   | "api_error";
 
@@ -18,7 +19,9 @@ const hints: Record<CrispDataErrorCode, string> = {
   invalid_value:
     'values must be a string (at most 500 characters), a finite number or a boolean; null, undefined or "" delete the key',
   too_many_keys: "send at most 100 keys",
-  invalid_user: "a user needs a non-empty string id; email, nickname, phone and tokenId are strings",
+  invalid_user:
+    "a user needs a non-empty string id; email (at most 254 characters), nickname, phone, emailSignature and tokenId (at most 500) are non-empty strings when present",
+  invalid_input: "pass a plain object (not a Map, array, class instance or primitive) whose properties can be read",
   push_failed: "the chat box threw on this command (Crisp throws on values it refuses unless in safe mode)",
   api_error: "the Crisp REST API refused the request",
 };

@@ -16,8 +16,8 @@ describe("batching", () => {
         "session:data",
         [
           [
-            ["seats", 3],
             ["plan", "team"],
+            ["seats", 3],
             ["is_trialing", false],
           ],
         ],
@@ -49,12 +49,12 @@ describe("batching", () => {
     expect(transport.dataPushes()).toHaveLength(1);
   });
 
-  test("set then unset in the same turn sends nothing", async () => {
+  test("set then unset in the same turn sends only the deletion (Crisp may hold the key from elsewhere)", async () => {
     const { transport, client } = setup();
     client.set({ plan: "pro" });
     client.unset("plan");
     await nextTurn();
-    expect(transport.commands).toEqual([]);
+    expect(transport.dataPushes()).toEqual([[["plan", ""]]]);
   });
 
   test("deletions are sent as empty strings, whatever form they took", async () => {
@@ -73,12 +73,31 @@ describe("batching", () => {
     expect(client.getSnapshot().data).toEqual({ e: 5 });
   });
 
-  test("deleting a key Crisp never got sends nothing", async () => {
+  test("unset deletes: a key this client never sent (the backend's, another script's) is deleted too", async () => {
     const { transport, client } = setup();
     client.unset("never_sent");
     client.set({ gone: null });
     await nextTurn();
-    expect(transport.commands).toEqual([]);
+    expect(transport.dataPushes()).toEqual([
+      [
+        ["never_sent", ""],
+        ["gone", ""],
+      ],
+    ]);
+    // Once the deletion is sent the client knows Crisp does not hold the key: deleting again sends nothing.
+    client.unset("never_sent");
+    await nextTurn();
+    expect(transport.dataPushes()).toHaveLength(1);
+  });
+
+  test("unset after a reset sends nothing: the new session holds no key", async () => {
+    const { transport, client } = setup();
+    client.identify({ id: "u1" });
+    await nextTurn();
+    client.identify({ id: "u2" });
+    client.unset("coupon");
+    await nextTurn();
+    expect(transport.commands).toEqual([["do", "session:reset"]]);
   });
 
   test("replace makes the data exactly the input; clear deletes every key", async () => {
@@ -91,8 +110,8 @@ describe("batching", () => {
     await nextTurn();
     expect(transport.dataPushes().slice(1)).toEqual([
       [
-        ["c", 3],
         ["a", ""],
+        ["c", 3],
       ],
       [
         ["b", ""],
@@ -121,12 +140,13 @@ describe("batching", () => {
     expect(transport.commands).toHaveLength(1);
   });
 
-  test("destroy() detaches: nothing is sent afterwards", async () => {
+  test("destroy() sends what is pending, then detaches: nothing is sent afterwards", async () => {
     const { transport, client } = setup();
     client.set({ plan: "pro" });
     client.destroy();
     client.set({ seats: 1 });
+    client.identify({ id: "u1", email: "a@example.com" });
     await nextTurn();
-    expect(transport.commands).toEqual([]);
+    expect(transport.commands).toEqual([["set", "session:data", [[["plan", "pro"]]]]]);
   });
 });

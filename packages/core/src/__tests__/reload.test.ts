@@ -64,8 +64,8 @@ describe("reloads", () => {
     expect(second.transport.dataPushes()).toEqual([
       [
         ["plan", "pro"],
-        ["seats", 3],
         ["coupon", ""],
+        ["seats", 3],
       ],
     ]);
     const third = page(storage);

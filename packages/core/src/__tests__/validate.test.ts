@@ -55,9 +55,9 @@ describe("keys and counts", () => {
     ]);
   });
 
-  test("a non-object input is one invalid_value issue", () => {
-    expect(validateInput("plan" as unknown).issues).toEqual([{ key: "", code: "invalid_value" }]);
-    expect(validateInput([["a", 1]] as unknown).issues).toEqual([{ key: "", code: "invalid_value" }]);
+  test("a non-object input is one invalid_input issue", () => {
+    expect(validateInput("plan" as unknown).issues).toEqual([{ key: "", code: "invalid_input" }]);
+    expect(validateInput([["a", 1]] as unknown).issues).toEqual([{ key: "", code: "invalid_input" }]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { act, render } from "@testing-library/react";
+import { act, cleanup, render } from "@testing-library/react";
 import { afterEach, expect, test, vi } from "vitest";
 import { CrispDataProvider, useCrispData } from "../index";
 import { settle, setup, strict } from "./helpers";
@@ -8,7 +8,10 @@ function Plan({ plan }: { plan: string }) {
   return null;
 }
 
-afterEach(() => {
+afterEach(async () => {
+  // Unmounting a provider sends its pending deletions before it destroys its client: let that happen first.
+  cleanup();
+  await act(async () => {});
   for (const script of document.querySelectorAll("script")) script.remove();
   delete window.$crisp;
   delete window.CRISP_WEBSITE_ID;

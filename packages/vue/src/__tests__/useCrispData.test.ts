@@ -231,9 +231,9 @@ describe("inputs", () => {
         ["seats", 1],
       ],
       [
+        ["plan", ""],
         ["seats", 5],
         ["region", "eu"],
-        ["plan", ""],
       ],
     ]);
   });
