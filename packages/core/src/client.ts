@@ -336,8 +336,6 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
           try {
             const input = data as Record<string, unknown> | null | undefined;
             if (input != null && !isPlainObject(input)) throw 0;
-            // A key whose new value is invalid keeps its last valid value: nothing valid is lost.
-            for (const key of own.keys()) if (!input || !Object.hasOwn(input, key)) log.drop(own, key);
             for (const key in input) {
               if (!Object.hasOwn(input, key)) continue;
               const value = toWireValue(input[key]);
@@ -352,6 +350,9 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
                 }
               }
             }
+            // Dropped keys last: an input that throws while being read drops nothing. A key whose new value is
+            // invalid is still in the input, so it keeps its last valid value: nothing valid is lost.
+            for (const key of own.keys()) if (!input || !Object.hasOwn(input, key)) log.drop(own, key);
           } catch {
             // A Proxy or getter that throws: what was read stays applied, the rest keeps its last value.
             issue("", "invalid_input");
@@ -402,18 +403,21 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
         }
         identifiedThisTurn = id;
       }
-      // An unknown owner (storage unusable) might be anyone: a signed-in user's first identity starts afresh.
-      const newUser = owner === undefined ? id !== null : owner !== null && owner !== id;
+      // An unknown owner (storage unusable, so the last page's switch may not have been recorded) might be anyone:
+      // the page's first identify starts a new conversation, whoever it names.
+      const newUser = owner === undefined || (owner !== null && owner !== id);
       const newToken = !!next && transport.isLoaded() && (next.tokenId || undefined) !== transport.getToken();
       if (newUser || newToken) {
-        // A new Crisp session: forget what it holds. For a new user, also every value, sources' included: they
-        // set their data again for the new user (the bindings do on their next render or change).
+        // A new Crisp session: forget what it holds. Leaving a user signed in on this page also forgets every
+        // value, sources' included: they set their data again for the new user (the bindings do on their next
+        // render or change). What this page set before any user (the remembered owner being someone else, or
+        // unknown) is the visitor's own, and is sent again into the new session.
         resetPending = true;
         resetToken = false;
         epoch++;
-        if (newUser) log.clear();
+        if (newUser && user) log.clear();
       }
-      if (owner !== undefined || id !== null) owner = id;
+      owner = id;
       // An equal user keeps the same object, so the snapshot (and every binding reading it) stays unchanged.
       const same = sameUser(next, user);
       if (same && !newUser && !newToken) return;

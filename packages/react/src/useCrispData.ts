@@ -9,7 +9,7 @@ import {
   type CrispUser,
   getDefaultCrispData,
 } from "@crisp-data/core";
-import { useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useContext, useEffect, useReducer, useRef, useState, useSyncExternalStore } from "react";
 import { CrispDataContext } from "./context";
 
 /**
@@ -73,8 +73,25 @@ export function useCrispData<
   // The latest options, for the callbacks the source was created with.
   const latest = useRef(options);
   const source = useRef<CrispDataSource<S>>(null);
-  const [error, setError] = useState<CrispDataError | null>(null);
-  const { status } = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getServerSnapshot);
+  // What this component read of the result (tracked like TanStack Query's result properties): a change it never
+  // reads does not render it. Everything counts as read until the first commit, so hydration sees the status.
+  const view = useRef({
+    read: { status: true, error: true },
+    used: { status: false, error: false },
+    status: "idle" as CrispDataStatus,
+    error: null as CrispDataError | null,
+  }).current;
+  const [, rerender] = useReducer((count: number) => count + 1, 0);
+  view.used = { status: false, error: false };
+  // Declared before the store hook, so its check after commit already knows what this render read.
+  useEffect(() => {
+    view.read = view.used;
+  });
+  view.status = useSyncExternalStore(
+    client.subscribe,
+    () => (view.read.status ? client.getSnapshot().status : view.status),
+    () => (view.read.status ? client.getServerSnapshot().status : view.status),
+  );
 
   useEffect(() => {
     const own = client.source({ onError: (problem) => latest.current.onError?.(problem) });
@@ -83,19 +100,34 @@ export function useCrispData<
   }, [client]);
 
   // Identify when the user's content changes, not every render: two hooks that disagree would otherwise switch
-  // the session back and forth on every render. Declared first, so the user is applied before the data.
+  // the session back and forth on every render. Declared first, so the user is applied before the data; an
+  // invalid user is reported through `error`/`onError`, never thrown from the effect.
   // (`JSON.stringify(undefined)` is `undefined`: no user, no identify.)
   const identity = JSON.stringify(user);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `identity` stands for the user's content.
   useEffect(() => {
-    if (user !== undefined) client.identify(user);
+    if (user !== undefined) source.current?.identify(user);
   }, [client, identity]);
 
   // After every render: core skips equal data, so there is nothing to compare here.
   useEffect(() => {
     latest.current = options;
-    setError(source.current?.set(data as CrispDataInputOf<S> as never) ?? null);
+    const error = source.current?.set(data as CrispDataInputOf<S> as never) ?? null;
+    if (error !== view.error) {
+      view.error = error;
+      if (view.read.error) rerender();
+    }
   });
 
-  return { status, error, flush: client.flush };
+  return {
+    get status() {
+      view.used.status = view.read.status = true;
+      return view.status;
+    },
+    get error() {
+      view.used.error = view.read.error = true;
+      return view.error;
+    },
+    flush: client.flush,
+  };
 }

@@ -21,8 +21,10 @@ export const CrispDataPlugin: Plugin<[options?: CrispDataPluginOptions]> = {
     let client = options.client;
     if (!client && typeof window !== "undefined") {
       client = createCrispData({ transport: browserTransport(options) });
-      // `app.onUnmount` exists from Vue 3.5; the client's methods need no `this`.
-      (app as { onUnmount?: (fn: () => void) => void }).onUnmount?.(client.destroy);
+      // `app.onUnmount` exists from Vue 3.5 and runs before the components unmount: destroy once they have, so
+      // the deletions of their keys are sent first (destroy sends what is pending).
+      const owned = client;
+      (app as { onUnmount?: (fn: () => void) => void }).onUnmount?.(() => queueMicrotask(owned.destroy));
     }
     if (client) app.provide(crispDataKey, client);
   },

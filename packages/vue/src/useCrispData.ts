@@ -41,7 +41,7 @@ export interface UseCrispDataReturn {
  * a ref, a getter, a `computed` or a `reactive` object so changes sync (deep changes included); everything
  * changed in one tick is one push. When the scope is disposed, the keys it set are deleted (unless
  * `keepOnUnmount`); disposing never signs the user out. Invalid data never throws: the valid keys are sent and
- * `error` names the rest (a `user` without an `id` is a programming error: core's `identify` throws).
+ * `error` names the rest, and so does a `user` core cannot send (one without an `id`, say): nothing throws.
  *
  * @example
  * const auth = useAuthStore();
@@ -56,6 +56,8 @@ export function useCrispData(
 ): UseCrispDataReturn {
   const client = options.client ?? useCrispDataClient();
   const source = client.source(options);
+  // Shallow refs trigger only the renders that read them: a component that never shows the status is not
+  // re-rendered by a change anywhere in the client.
   const status = shallowRef() as Ref<CrispDataStatus>;
   const error = shallowRef<CrispDataError | null>(null);
   // Null until the first update reads the snapshot: no user yet means no switch.
@@ -71,14 +73,15 @@ export function useCrispData(
   };
   update();
   const unsubscribe = client.subscribe(update);
-  // One watcher with the default "pre" flush: a tick's changes arrive in one call, and the user goes first.
+  // One watcher with the default "pre" flush: a tick's changes arrive in one call, and the user goes first. Data
+  // and user are flat, so reading their own properties tracks every change without a deep traversal.
   watch(
-    [() => toValue(options.user), () => toValue(data)],
+    () => [tracked(toValue(options.user)), tracked(toValue(data))] as const,
     ([user, value]) => {
-      if (user !== undefined) client.identify(user);
+      if (user !== undefined) source.identify(user);
       error.value = source.set(value);
     },
-    { immediate: true, deep: true },
+    { immediate: true },
   );
   if (getCurrentScope()) {
     onScopeDispose(() => {
@@ -91,4 +94,10 @@ export function useCrispData(
     );
   }
   return { status: readonly(status), error: readonly(error), flush: client.flush };
+}
+
+/** Reads every own property of a reactive object, so the watcher depends on each, and returns it. */
+function tracked<T>(value: T): T {
+  if (value && typeof value === "object") Object.values(value);
+  return value;
 }

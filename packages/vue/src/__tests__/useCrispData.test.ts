@@ -167,17 +167,17 @@ describe("the React binding's sequence", () => {
     const calls: string[] = [];
     const recording: CrispDataClient = {
       ...client,
-      identify: (user) => {
-        calls.push(`identify ${user?.id}`);
-        client.identify(user);
-      },
       source: (options) => {
         const source = client.source(options);
         const set: typeof source.set = (data) => {
           calls.push(`set ${Object.keys(data ?? {})}`);
           return source.set(data);
         };
-        return { ...source, set };
+        const identify: typeof source.identify = (user) => {
+          calls.push(`identify ${user?.id}`);
+          return source.identify(user);
+        };
+        return { ...source, set, identify };
       },
     };
     const user = shallowRef<CrispUser | null>(ALICE);
@@ -231,9 +231,9 @@ describe("inputs", () => {
         ["seats", 1],
       ],
       [
-        ["plan", ""],
         ["seats", 5],
         ["region", "eu"],
+        ["plan", ""],
       ],
     ]);
   });
