@@ -1,9 +1,8 @@
 import { windowTransport } from "./browserTransport";
 import { callSafely } from "./callbacks";
 import { CrispDataError, type CrispDataIssue } from "./errors";
-import { KEY_PATTERN } from "./keys";
 import { recall, remember, type SessionOwner } from "./memory";
-import { commitData, type HeldSession, planData, planIdentity, type SentIdentity } from "./planning";
+import { type Held, planData, planIdentity, type SentIdentity } from "./planning";
 import type {
   CheckedInput,
   CrispCommand,
@@ -14,8 +13,8 @@ import type {
   CrispUser,
   StorageLike,
 } from "./types";
-import { isPlainObject, validateInputStrict, validateUser } from "./validate";
-import { type CrispWireValue, MAX_KEYS, toWireValue } from "./values";
+import { readInput, validateUser } from "./validate";
+import { type CrispWireValue, MAX_KEYS } from "./values";
 import { createWriteLog, type Writes } from "./writeLog";
 
 export interface CrispDataOptions {
@@ -82,9 +81,6 @@ export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
   destroy(): void;
 }
 
-/** A step of a send: do it, then record what it did; `undo` puts back what it took when it throws. */
-type Step = [key: string, run: () => void, commit: () => void, undo?: () => void];
-
 const sameUser = (a: CrispUser | null, b: CrispUser | null) =>
   a === b || (!!a && !!b && JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort()));
 
@@ -107,11 +103,18 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   const memory = recall(storage, storageKey);
   const release = transport.attach?.();
   const listeners = new Set<() => void>();
-  const log = createWriteLog();
+  const sources = new Set<CrispDataSource<S>>();
+  // Sources whose latest input (or user) has a problem: the snapshot's error is one of theirs.
+  const erring = new Set<CrispDataSource<S>>();
+  const winners = new Map<string, CrispWireValue>();
+  const dirty = new Set<string>();
+  // Grows whenever a winner changes: the snapshot's data is rebuilt only then.
+  let version = 0;
+  const [write, drop, prune, clearLog] = createWriteLog(winners, dirty, () => version++);
   // Direct calls (set, unset, replace, clear) are one more contributor, whose every call is a new write.
   const direct: Writes = new Map();
-  const session: HeldSession = { held: new Map(memory.keys.map((key) => [key, null])), fresh: false };
-  const sources = new Set<CrispDataSource<S>>();
+  const held: Held = new Map(memory.keys.map((key) => [key, null]));
+  let fresh = false;
   // Whose conversation the app is in now, and whose the chat box holds as far as pushed (what the next page reads).
   let owner: SessionOwner = memory.owner;
   let pushedOwner: SessionOwner = owner;
@@ -122,7 +125,6 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   let resetToken = false;
   // The user whose token was last put in place outside a reset: a transport that cannot hold one is tried once.
   let tokenUser: CrispUser | null = null;
-  const erring = new Set<CrispDataSource<S>>();
   // Grows with every reset asked for: a push during which the user changed records nothing for the new session.
   let epoch = 0;
   let touched = false;
@@ -134,8 +136,10 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   let notifying = false;
   let renotify = false;
   let failure: CrispDataError | null = null;
-  let snapshot!: CrispDataSnapshot<S>;
-  let dataVersion = -1;
+  let shown!: Omit<CrispDataSnapshot<S>, "data">;
+  let shownVersion = -1;
+  let data: Partial<S> | undefined;
+  let snapshot: CrispDataSnapshot<S> | undefined;
   // Development only: two hooks passing different users in one render would reset the session every turn.
   let identifiedThisTurn: string | null | undefined;
 
@@ -146,21 +150,29 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
 
   // The first write of the page plans the keys the previous page sent: those nobody sets any more are deleted.
   const touch = () => {
-    if (!touched) for (const key of session.held.keys()) log.dirty.add(key);
+    if (!touched) for (const key of held.keys()) dirty.add(key);
     touched = true;
   };
 
+  // The snapshot is built when read: many changes in one turn pay for one copy of the data, or none.
   const updateSnapshot = () => {
     let error = failure;
     for (const source of erring) error ||= source.error;
-    const pending = resetPending || log.dirty.size > 0 || tokenNeeded() || !!planIdentity(user, sentIdentity);
+    const pending = resetPending || dirty.size > 0 || tokenNeeded() || !!planIdentity(user, sentIdentity);
     const status = error ? "error" : pending ? "pending" : everSent ? "synced" : "idle";
-    const fresh = dataVersion !== log.version;
-    if (!fresh && snapshot.user === user && snapshot.status === status && snapshot.error === error) return false;
-    dataVersion = log.version;
-    const data = fresh ? (Object.freeze(Object.fromEntries(log.winners)) as Partial<S>) : snapshot.data;
-    snapshot = Object.freeze({ user, data, status, error });
+    if (shownVersion === version && shown.user === user && shown.status === status && shown.error === error) {
+      return false;
+    }
+    if (shownVersion !== version) data = undefined;
+    shownVersion = version;
+    shown = { user, status, error };
+    snapshot = undefined;
     return true;
+  };
+  const getSnapshot = () => {
+    data ??= Object.freeze(Object.fromEntries(winners)) as Partial<S>;
+    snapshot ??= Object.freeze({ ...shown, data });
+    return snapshot;
   };
 
   // Listeners that change the client are notified again once the round ends, never from inside it.
@@ -177,87 +189,82 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     notifying = false;
   };
 
-  // The next thing the chat box needs, in the order Crisp needs it: token, reset, identity, data.
-  const nextStep = (): Step | undefined => {
-    const push = (command: CrispCommand) => () => transport.push(command);
-    if (tokenNeeded()) {
-      return [
-        "CRISP_TOKEN_ID",
-        () => transport.setToken(user?.tokenId || undefined),
-        () => {
-          resetToken = true;
-          tokenUser = user;
-        },
-      ];
-    }
-    if (resetPending) {
-      return [
-        "session:reset",
-        push(["do", "session:reset"]),
-        () => {
-          resetPending = resetToken = false;
-          sentIdentity = {};
-          session.held.clear();
-          session.fresh = true;
-          // A reset for a new token keeps the same user's data: all of it is sent again.
-          for (const key of log.winners.keys()) log.dirty.add(key);
-        },
-      ];
-    }
-    const identity = planIdentity(user, sentIdentity);
-    if (identity) {
-      return [identity[0][1], push(identity[0]), () => Object.assign(sentIdentity, identity[1])];
-    }
-    const settled = [...log.dirty];
-    const pairs = planData(log, session);
-    log.dirty.clear();
-    if (!pairs.length) return;
-    return [
-      "session:data",
-      push(["set", "session:data", [pairs]]),
-      () => {
-        commitData(session, pairs);
-        for (const [key, value] of pairs) if (value === "") log.prune(direct, key);
-      },
-      () => {
-        for (const key of settled) log.dirty.add(key);
-      },
-    ];
+  const push = (command: CrispCommand) => {
+    transport.push(command);
+    everSent = true;
   };
 
+  // One step at a time, in the order Crisp needs (token, reset, identity, data), each planned from the state as
+  // it is then: a push that re-enters the client (a switch of user, a flush) is seen by the next step. A step is
+  // recorded only once it is on the queue, and only for the session it was meant for.
   const send = () => {
     scheduled = false;
     if (process.env.NODE_ENV !== "production") identifiedThisTurn = undefined;
     // A send from inside a push, onError or a listener waits: the running one plans again after every step.
     if (sending || destroyed) return;
     sending = true;
+    let step = "";
+    let settled: string[] = [];
     let problem: CrispDataError | null = null;
-    for (let step = nextStep(); step; step = nextStep()) {
-      const [key, run, commit, undo] = step;
-      const at = epoch;
-      try {
-        run();
-      } catch (error) {
-        undo?.();
-        const message = `[crisp-data] ${error}`;
-        // The same failure again keeps its error, so it is reported (and re-renders) once.
-        problem =
-          failure?.key === key && failure.message === message
-            ? failure
-            : new CrispDataError([{ key, code: "push_failed" }], message);
-        break;
+    try {
+      for (let at = epoch; ; at = epoch) {
+        const identity = planIdentity(user, sentIdentity);
+        if (tokenNeeded()) {
+          step = "CRISP_TOKEN_ID";
+          transport.setToken(user?.tokenId || undefined);
+          if (at === epoch) {
+            resetToken = true;
+            tokenUser = user;
+          }
+        } else if (resetPending) {
+          step = "session:reset";
+          push(["do", "session:reset"]);
+          if (at === epoch) {
+            resetPending = resetToken = false;
+            sentIdentity = {};
+            held.clear();
+            fresh = true;
+            // A reset for a new token keeps the same user's data: all of it is sent again.
+            for (const key of winners.keys()) dirty.add(key);
+          }
+        } else if (identity) {
+          step = identity[0][1];
+          push(identity[0]);
+          if (at === epoch) Object.assign(sentIdentity, identity[1]);
+        } else {
+          settled = [...dirty];
+          const pairs = planData(dirty, winners, held, fresh);
+          dirty.clear();
+          if (!pairs.length) break;
+          step = "session:data";
+          push(["set", "session:data", [pairs]]);
+          settled = [];
+          if (at === epoch) {
+            for (const [key, value] of pairs) {
+              if (value === "" && fresh) held.delete(key);
+              else held.set(key, value);
+              if (value === "") prune(direct, key);
+            }
+          }
+        }
       }
-      everSent = true;
-      if (at === epoch) commit();
+    } catch (error) {
+      for (const key of settled) dirty.add(key);
+      const message = `[crisp-data] ${error}`;
+      // The same failure again keeps its error, so it is reported (and re-renders) once.
+      problem =
+        failure?.key === step && failure.message === message
+          ? failure
+          : new CrispDataError([{ key: step, code: "push_failed" }], message);
     }
-    const fresh = problem && problem !== failure;
+    const news = problem !== failure;
     failure = problem;
-    if (fresh) callSafely(onError, problem as CrispDataError);
+    if (problem && news) callSafely(onError, problem);
     sending = false;
     // The next page may trust only an owner whose session was really started: not one whose reset did not go out.
     if (!resetPending) pushedOwner = owner;
     if (storage) {
-      const keys = [...session.held].filter(([, value]) => value !== "").map(([key]) => key);
+      const keys = [...held.keys()].filter((key) => held.get(key) !== "");
       const text = pushedOwner === undefined ? "?" : JSON.stringify({ user: pushedOwner, keys });
       if (text !== saved) remember(storage, storageKey, text);
       saved = text;
@@ -277,32 +284,36 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     refresh();
   };
 
-  // Direct calls change nothing when any key is refused; the cap is checked on the data as it would be after the
-  // write, so a replace may swap keys one for one. (Crisp publishes no cap, and we would rather refuse a key than
-  // have Crisp drop one silently.)
-  const writeDirect = (entries: Map<string, CrispWireValue>) => {
-    if (destroyed) return;
-    let live = log.winners.size;
-    const refused: CrispDataIssue[] = [];
-    for (const [key, value] of entries) if (value === "" && log.winners.has(key)) live--;
+  // Direct calls change nothing when any entry is refused; the cap is checked on the data as it would be after
+  // the write, so a replace may swap keys one for one. (Crisp publishes no cap, and we would rather refuse a key
+  // than have Crisp drop one silently.)
+  const writeDirect = (input: unknown, exact?: boolean) => {
+    const entries = new Map<string, CrispWireValue>();
+    const issues: CrispDataIssue[] = input == null ? [{ key: "", code: "invalid_input" }] : [];
+    readInput(
+      input,
+      (key, value) => entries.set(key, value),
+      (key, code) => issues.push({ key, code }),
+    );
+    if (exact) for (const key of winners.keys()) if (!entries.has(key)) entries.set(key, "");
+    let live = winners.size;
+    for (const [key, value] of entries) if (value === "" && winners.has(key)) live--;
     for (const [key, value] of entries) {
-      if (value !== "" && !log.winners.has(key) && ++live > MAX_KEYS) refused.push({ key, code: "too_many_keys" });
+      if (value !== "" && !winners.has(key) && ++live > MAX_KEYS) issues.push({ key, code: "too_many_keys" });
     }
-    if (refused.length) throw new CrispDataError(refused);
+    if (issues.length) throw new CrispDataError(issues);
+    if (destroyed) return;
     touch();
-    for (const [key, value] of entries) log.write(direct, key, value);
+    for (const [key, value] of entries) write(direct, key, value);
     changed();
   };
 
   const client: CrispDataClient<S> = {
-    set: (data) => writeDirect(validateInputStrict(data)),
+    set: (data) => writeDirect(data),
     // A deletion is a write of "": the same validation names any invalid key.
-    unset: (...keys) => writeDirect(validateInputStrict(Object.fromEntries(keys.map((key) => [key, ""])))),
-    replace(data) {
-      const entries = validateInputStrict(data);
-      writeDirect(new Map([...[...log.winners.keys()].map((key): [string, ""] => [key, ""]), ...entries]));
-    },
-    clear: () => client.replace({}),
+    unset: (...keys) => writeDirect(Object.fromEntries(keys.map((key) => [key, ""]))),
+    replace: (data) => writeDirect(data, true),
+    clear: () => writeDirect({}, true),
     source(sourceOptions = {}) {
       // The handle's own writes, by key: its share of the log.
       const own: Writes = new Map();
@@ -326,44 +337,42 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
         },
         set(data) {
           if (!sources.has(handle) || destroyed) return handle.error;
-          let issues: CrispDataIssue[] | undefined;
-          const issue = (key: string, code: CrispDataIssue["code"]) => {
-            issues = [...(issues ?? []), { key, code }];
-          };
-          const version = log.version;
-          const dirty = log.dirty.size;
+          const issues: CrispDataIssue[] = [];
+          const issue = (key: string, code: CrispDataIssue["code"]) => issues.push({ key, code });
           const before = handle.error;
-          try {
-            const input = data as Record<string, unknown> | null | undefined;
-            if (input != null && !isPlainObject(input)) throw 0;
-            for (const key in input) {
-              if (!Object.hasOwn(input, key)) continue;
-              const value = toWireValue(input[key]);
-              if (!KEY_PATTERN.test(key)) issue(key, "invalid_key");
-              else if (value === undefined) issue(key, "invalid_value");
+          const written = version;
+          const wanted = dirty.size;
+          readInput(
+            data,
+            (key, value) => {
               // A contributor re-rendering the same value must not take the key back from a newer writer.
-              else if (own.get(key)?.value !== value) {
-                if (value !== "" && !log.winners.has(key) && log.winners.size >= MAX_KEYS) issue(key, "too_many_keys");
-                else {
-                  touch();
-                  log.write(own, key, value);
-                }
+              if (own.get(key)?.value === value) return;
+              if (value !== "" && !winners.has(key) && winners.size >= MAX_KEYS) issue(key, "too_many_keys");
+              else {
+                touch();
+                write(own, key, value);
               }
+            },
+            issue,
+          );
+          // Keys left out are dropped, unless the input could not be read: nothing valid is lost. (A key whose
+          // new value is invalid is still in the input, so it keeps its last valid value.)
+          try {
+            if (issues.at(-1)?.code !== "invalid_input") {
+              for (const key of own.keys()) if (!data || !Object.hasOwn(data, key)) drop(own, key);
             }
-            // Dropped keys last: an input that throws while being read drops nothing. A key whose new value is
-            // invalid is still in the input, so it keeps its last valid value: nothing valid is lost.
-            for (const key of own.keys()) if (!input || !Object.hasOwn(input, key)) log.drop(own, key);
           } catch {
-            // A Proxy or getter that throws: what was read stays applied, the rest keeps its last value.
             issue("", "invalid_input");
           }
-          const problems = issues ? issues.map((problem) => `${problem.key} ${problem.code}`) : [];
-          // The same problems keep the same error object, so a binding storing it does not re-render in a loop.
-          if (`${problems}` !== `${reported}`) dataError = issues ? new CrispDataError(issues) : null;
-          const fresh = issues?.filter((_, index) => !reported.includes(problems[index] as string));
-          reported = problems;
-          if (fresh?.length) report(new CrispDataError(fresh));
-          return settle(before, version !== log.version || dirty !== log.dirty.size);
+          if (issues.length || reported.length) {
+            const problems = issues.map((problem) => `${problem.key} ${problem.code}`);
+            // The same problems keep the same error object, so a binding storing it does not re-render in a loop.
+            if (`${problems}` !== `${reported}`) dataError = issues.length ? new CrispDataError(issues) : null;
+            const fresh = issues.filter((_, index) => !reported.includes(problems[index] as string));
+            reported = problems;
+            if (fresh.length) report(new CrispDataError(fresh));
+          }
+          return settle(before, written !== version || wanted !== dirty.size);
         },
         identify(next) {
           const issues = validateUser(next);
@@ -379,10 +388,10 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
         dispose({ keep = false } = {}) {
           if (!sources.delete(handle)) return;
           erring.delete(handle);
-          for (const [key, write] of own) {
+          for (const [key, write_] of own) {
             // Kept keys become the client's own, keeping their place in the write order.
-            if (keep && (direct.get(key)?.seq ?? -1) < write.seq) log.write(direct, key, write.value, write.seq);
-            log.drop(own, key);
+            if (keep && (direct.get(key)?.seq ?? -1) < write_.seq) write(direct, key, write_.value, write_.seq);
+            drop(own, key);
           }
           changed();
         },
@@ -415,7 +424,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
         resetPending = true;
         resetToken = false;
         epoch++;
-        if (newUser && user) log.clear();
+        if (newUser && user) clearLog();
       }
       owner = id;
       // An equal user keeps the same object, so the snapshot (and every binding reading it) stays unchanged.
@@ -432,7 +441,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    getSnapshot: () => snapshot,
+    getSnapshot,
     getServerSnapshot: () => initial,
     destroy() {
       if (destroyed) return;
@@ -445,7 +454,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   };
 
   updateSnapshot();
-  const initial = snapshot;
+  const initial = getSnapshot();
   // Inject the chat script after this turn, once any identify() of the turn has set the token.
   queueMicrotask(() => injected || send());
   return client;

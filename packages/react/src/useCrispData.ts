@@ -73,24 +73,25 @@ export function useCrispData<
   // The latest options, for the callbacks the source was created with.
   const latest = useRef(options);
   const source = useRef<CrispDataSource<S>>(null);
-  // What this component read of the result (tracked like TanStack Query's result properties): a change it never
-  // reads does not render it. Everything counts as read until the first commit, so hydration sees the status.
+  // What this component read of the result, as bits (1: status, 2: error), tracked like TanStack Query's result
+  // properties: a change it never reads does not render it. Everything counts as read until the first commit, so
+  // hydration sees the server's status.
   const view = useRef({
-    read: { status: true, error: true },
-    used: { status: false, error: false },
+    read: 3,
+    used: 0,
     status: "idle" as CrispDataStatus,
     error: null as CrispDataError | null,
   }).current;
   const [, rerender] = useReducer((count: number) => count + 1, 0);
-  view.used = { status: false, error: false };
+  view.used = 0;
   // Declared before the store hook, so its check after commit already knows what this render read.
   useEffect(() => {
     view.read = view.used;
   });
   view.status = useSyncExternalStore(
     client.subscribe,
-    () => (view.read.status ? client.getSnapshot().status : view.status),
-    () => (view.read.status ? client.getServerSnapshot().status : view.status),
+    () => (view.read & 1 ? client.getSnapshot().status : view.status),
+    () => (view.read & 1 ? client.getServerSnapshot().status : view.status),
   );
 
   useEffect(() => {
@@ -115,17 +116,19 @@ export function useCrispData<
     const error = source.current?.set(data as CrispDataInputOf<S> as never) ?? null;
     if (error !== view.error) {
       view.error = error;
-      if (view.read.error) rerender();
+      if (view.read & 2) rerender();
     }
   });
 
   return {
     get status() {
-      view.used.status = view.read.status = true;
+      view.used |= 1;
+      view.read |= 1;
       return view.status;
     },
     get error() {
-      view.used.error = view.read.error = true;
+      view.used |= 2;
+      view.read |= 2;
       return view.error;
     },
     flush: client.flush,

@@ -110,8 +110,8 @@ describe("batching", () => {
     await nextTurn();
     expect(transport.dataPushes().slice(1)).toEqual([
       [
-        ["a", ""],
         ["c", 3],
+        ["a", ""],
       ],
       [
         ["b", ""],

@@ -148,7 +148,7 @@ test("under generated faults, no value of one user reaches another's session, an
         let resetSinceReload = false;
         let intent = new Intent();
         let handles: CrispDataSource[] = [];
-        let client: CrispDataClient;
+        let client = undefined as unknown as CrispDataClient;
         let serial = 0;
         let leak: unknown[] = [];
 
@@ -288,7 +288,7 @@ test("under generated faults, no value of one user reaches another's session, an
               void client.flush();
               alive.current = false;
               deferred = [];
-              const signedIn = intent.user;
+              const signedIn = intent.user as "alice" | "bob" | null;
               intent = new Intent();
               handles = [];
               reloaded = true;

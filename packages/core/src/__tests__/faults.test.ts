@@ -537,16 +537,17 @@ describe("the write log is bounded by the live keys", () => {
 describe("write log", () => {
   test("a sent deletion that shadows nothing leaves the log; one that shadows a contributor's value stays", async () => {
     const { createWriteLog } = await import("../writeLog");
-    const log = createWriteLog();
+    const winners = new Map();
+    const [write, , prune] = createWriteLog(winners, new Set(), () => {});
     const direct = new Map();
     const source = new Map();
-    log.write(direct, "gone", 1);
-    log.write(direct, "gone", "");
-    log.prune(direct, "gone");
-    log.write(source, "plan", "a");
-    log.write(direct, "plan", "");
-    log.prune(direct, "plan");
+    write(direct, "gone", 1);
+    write(direct, "gone", "");
+    prune(direct, "gone");
+    write(source, "plan", "a");
+    write(direct, "plan", "");
+    prune(direct, "plan");
     expect([...direct.keys()]).toEqual(["plan"]);
-    expect(log.winners.has("plan")).toBe(false);
+    expect(winners.has("plan")).toBe(false);
   });
 });
