@@ -43,36 +43,31 @@ const unchangedFloor = time(() => {
 const client2 = createCrispData({ transport: memoryTransport(), persist: false });
 const sources = Array.from({ length: 20 }, () => client2.source());
 const inputs = sources.map((_, s) => Object.fromEntries(Array.from({ length: 5 }, (_, k) => [`s${s}_k${k}`, k])));
-sources.forEach((source, s) => source.set(inputs[s]));
+for (const [s, source] of sources.entries()) source.set(inputs[s]);
 await client2.flush();
-const turn = time(
-  (i) => {
-    for (let s = 0; s < 20; s++) source2(s, i);
-    client2.flush();
-  },
-  500,
-);
+const turn = time((i) => {
+  for (let s = 0; s < 20; s++) source2(s, i);
+  client2.flush();
+}, 500);
+/** Source `s` sets its input again; source 3 changes one value. */
 function source2(s, i) {
   sources[s].set(s === 3 ? { ...inputs[s], s3_k0: i } : { ...inputs[s] });
 }
 const turnKnown = inputs.map((input) => new Map(Object.entries(input)));
-const turnFloor = time(
-  (i) => {
-    const pairs = [];
-    for (let s = 0; s < 20; s++) {
-      const input = s === 3 ? { ...inputs[s], s3_k0: i } : { ...inputs[s] };
-      for (const key in input) {
-        const value = toWireValue(input[key]);
-        if (isValidKey(key) && turnKnown[s].get(key) !== value) {
-          turnKnown[s].set(key, value);
-          pairs.push([key, value]);
-        }
+const turnFloor = time((i) => {
+  const pairs = [];
+  for (let s = 0; s < 20; s++) {
+    const input = s === 3 ? { ...inputs[s], s3_k0: i } : { ...inputs[s] };
+    for (const key in input) {
+      const value = toWireValue(input[key]);
+      if (isValidKey(key) && turnKnown[s].get(key) !== value) {
+        turnKnown[s].set(key, value);
+        pairs.push([key, value]);
       }
     }
-    if (pairs.length) sink += JSON.stringify(["set", "session:data", [pairs]]).length;
-  },
-  500,
-);
+  }
+  if (pairs.length) sink += JSON.stringify(["set", "session:data", [pairs]]).length;
+}, 500);
 
 // 3 and 4. React: renders of 20 hook components (jsdom), counted by a Profiler per component.
 const { JSDOM } = await import("jsdom");

@@ -9,6 +9,7 @@ import {
 } from "@crisp-data/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
+import { Intent, type Write } from "./intent";
 
 /**
  * The faults issue's proof: the environment is generated too. Storage works, fills up, throws, or is read-only;
@@ -47,22 +48,6 @@ function faultyStorage(kind: StorageKind, capacity: number): StorageLike {
       map.delete(key);
     },
   };
-}
-
-type Write = { value: string; at: number };
-/** What the app means on the current page: each contributor's writes, the newest live one wins. */
-class Intent {
-  clock = 0;
-  user: string | null = null;
-  direct = new Map<string, Write>();
-  sources: Array<{ live: boolean; writes: Map<string, Write> }> = [];
-  data(): Record<string, string> {
-    const newest = new Map<string, Write>();
-    for (const writes of [this.direct, ...this.sources.filter((s) => s.live).map((s) => s.writes)]) {
-      for (const [key, write] of writes) if ((newest.get(key)?.at ?? -1) < write.at) newest.set(key, write);
-    }
-    return Object.fromEntries([...newest].filter(([, w]) => w.value !== "").map(([key, w]) => [key, w.value]));
-  }
 }
 
 /** Crisp's side: one session (it survives reloads, a reset empties it) and who it belongs to. */

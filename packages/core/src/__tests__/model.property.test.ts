@@ -1,27 +1,7 @@
 import { type CrispCommand, type CrispDataSource, createCrispData, memoryTransport } from "@crisp-data/core";
 import fc from "fast-check";
 import { expect, test } from "vitest";
-
-/**
- * A small model of what the app means, written apart from the client: every contributor keeps the writes it made
- * with a timestamp; a key's value is the newest write among live contributors ("" = deleted).
- */
-type Write = { value: string; at: number };
-class Intent {
-  clock = 0;
-  user: string | null = null;
-  direct = new Map<string, Write>();
-  sources: Array<{ live: boolean; writes: Map<string, Write> }> = [];
-
-  data(): Record<string, string> {
-    const newest = new Map<string, Write>();
-    const all = [this.direct, ...this.sources.filter((s) => s.live).map((s) => s.writes)];
-    for (const writes of all) {
-      for (const [key, write] of writes) if ((newest.get(key)?.at ?? -1) < write.at) newest.set(key, write);
-    }
-    return Object.fromEntries([...newest].filter(([, write]) => write.value !== "").map(([key, w]) => [key, w.value]));
-  }
-}
+import { Intent, type Write } from "./intent";
 
 /** What Crisp's session holds after replaying the pushed commands; a reset starts an empty session. */
 function replay(commands: readonly CrispCommand[]) {
