@@ -1,9 +1,8 @@
 import type { CrispDataValue } from "@crisp-data/core";
-import type { EmulatorSession } from "../types";
 import { BUILT_IN_FIELDS, fieldLabel, matchesAll, OPERATORS, parseAudience } from "./audience";
 import { type Html, html } from "./html";
 import type { Section } from "./layout";
-import { type ContactView, knownKeys, type OperatorSnapshot } from "./model";
+import { type ContactView, knownKeys, type OperatorConversation, type OperatorSnapshot } from "./model";
 import { fillTemplate, formatValue, missingNames, templateText } from "./template";
 
 /**
@@ -50,7 +49,7 @@ function dataList(data: Readonly<Record<string, CrispDataValue>>): Html {
   return html`<dl class="data">${entries.map(([key, item]) => html`<dt>${key}</dt><dd>${value(item)}</dd>`)}</dl>`;
 }
 
-function conversationsTable(conversations: readonly EmulatorSession[]): Html {
+function conversationsTable(conversations: readonly OperatorConversation[]): Html {
   if (conversations.length === 0) {
     return html`<p class="none">No conversation yet: load your app with the emulator's <code>/l.js</code>.</p>`;
   }
@@ -119,7 +118,9 @@ export function renderShortcut(
 ): Page {
   const template = input.template ?? DEFAULT_TEMPLATE;
   const chosen = snap.conversations.find((candidate) => candidate.sessionId === input.sessionId);
-  const session = chosen ?? snap.conversations[0];
+  // By default the latest conversation that has custom data: a fresh anonymous one would fill nothing.
+  const session =
+    chosen ?? snap.conversations.find((candidate) => Object.keys(candidate.data).length > 0) ?? snap.conversations[0];
   // A stale link (the emulator restarted) falls back to the latest conversation, and says so.
   const fallback =
     input.sessionId && !chosen
@@ -141,7 +142,7 @@ export function renderShortcut(
   };
 }
 
-function shortcutResult(session: EmulatorSession, template: string): Html {
+function shortcutResult(session: OperatorConversation, template: string): Html {
   const parts = fillTemplate(template, session);
   const missing = missingNames(parts);
   const rendered = parts.map((part) => {
