@@ -48,6 +48,17 @@ button { justify-self: start; font: inherit; padding: 6px 16px; border: 0; borde
 .missing { display: inline-block; min-width: 3em; height: 1.1em; vertical-align: -2px; border: 1px dashed var(--bad); border-radius: 3px; background: #fdecea; }
 .errors { color: var(--bad); }
 .help { color: var(--muted); font-size: 14px; }
+.mono { overflow-wrap: anywhere; }
+@media (max-width: 720px) {
+  header, #restart-banner { padding: 8px 12px; }
+  main { padding: 4px 12px 32px; }
+  #live-status { margin-left: 0; }
+  /* Wide tables scroll inside their own box: the page itself never gets wider than the phone. */
+  table { display: block; overflow-x: auto; }
+  dl.data { grid-template-columns: minmax(0, max-content) minmax(0, 1fr); }
+  form { grid-template-columns: minmax(0, 1fr); }
+  textarea, select { width: 100%; max-width: 100%; }
+}
 `;
 
 const NAV: ReadonlyArray<{ section: Section; href: string; label: string }> = [
