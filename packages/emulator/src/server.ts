@@ -119,7 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     dispatch(req, res, pathname, handled).catch((error: unknown) => {
-      if (isAbort(error, req)) {
+      if (isAbort(error)) {
         // The client gave up mid-request (a closed tab, a timeout): routine, so one line at most.
         if (!resolved.quiet) console.error(`[crisp-emulator] ${req.method} ${pathname}: the client went away`);
       } else {
@@ -175,7 +175,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-function isAbort(error: unknown, req: IncomingMessage): boolean {
+/** Node's error for a request body cut short by the client (`Error: aborted`, code `ECONNRESET`). */
+function isAbort(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === "ECONNRESET" || code === "ECONNABORTED" || req.destroyed;
+  return code === "ECONNRESET" || code === "ECONNABORTED";
 }
