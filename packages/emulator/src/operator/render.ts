@@ -55,7 +55,7 @@ function conversationsTable(conversations: readonly OperatorConversation[]): Htm
   }
   return html`<table><thead><tr><th>Session</th><th>Email</th><th>Nickname</th><th>Country</th><th>Custom data</th><th>Updated (UTC)</th></tr></thead><tbody>${conversations.map(
     (session) =>
-      html`<tr data-session="${session.sessionId}"><td><a class="mono" href="${conversationHref(session.sessionId)}">${session.sessionId}</a></td><td>${orNone(session.email)}</td><td>${orNone(session.nickname)}</td><td>${orNone(session.country)}</td><td>${dataChips(session.data)}</td><td class="muted">${time(session.updatedAt)}</td></tr>`,
+      html`<tr data-session="${session.sessionId}"><td data-label="Session"><a class="mono" href="${conversationHref(session.sessionId)}">${session.sessionId}</a></td><td data-label="Email">${orNone(session.email)}</td><td data-label="Nickname">${orNone(session.nickname)}</td><td data-label="Country">${orNone(session.country)}</td><td data-label="Custom data">${dataChips(session.data)}</td><td data-label="Updated (UTC)" class="muted">${time(session.updatedAt)}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -63,7 +63,7 @@ function contactsTable(contacts: readonly ContactView[]): Html {
   if (contacts.length === 0) return html`<p class="none">No contact: a session gets one when its email is set.</p>`;
   return html`<table><thead><tr><th>Email</th><th>Nickname</th><th>Country</th><th>Custom data</th><th>Conversations</th></tr></thead><tbody>${contacts.map(
     (contact) =>
-      html`<tr data-contact="${contact.peopleId}"><td><a href="${contactHref(contact.peopleId)}">${contact.email}</a></td><td>${orNone(contact.nickname)}</td><td>${orNone(contact.country)}</td><td>${dataChips(contact.data)}</td><td>${contact.sessionIds.length}</td></tr>`,
+      html`<tr data-contact="${contact.peopleId}"><td data-label="Email"><a href="${contactHref(contact.peopleId)}">${contact.email}</a></td><td data-label="Nickname">${orNone(contact.nickname)}</td><td data-label="Country">${orNone(contact.country)}</td><td data-label="Custom data">${dataChips(contact.data)}</td><td data-label="Conversations">${contact.sessionIds.length}</td></tr>`,
   )}</tbody></table>`;
 }
 
