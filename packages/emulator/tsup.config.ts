@@ -2,8 +2,15 @@ import { defineConfig } from "tsup";
 import { libraryBuild } from "../../tsup.base";
 
 export default defineConfig([
-  // Both builds share dist/ and run at once: never wipe the CLI bundle.
-  { ...libraryBuild, entry: { index: "src/index.ts" }, clean: ["!cli.*"], platform: "node" },
+  // The three builds share dist/ and run at once: none wipes another's files.
+  {
+    ...libraryBuild,
+    entry: { index: "src/index.ts" },
+    clean: ["!cli.*", "!l.js*"],
+    platform: "node",
+    // The CJS build reads dist/l.js relative to itself.
+    shims: true,
+  },
   {
     entry: { cli: "src/cli.ts" },
     format: ["esm"],
@@ -11,6 +18,16 @@ export default defineConfig([
     target: "es2022",
     platform: "node",
     external: libraryBuild.external,
-    banner: { js: "#!/usr/bin/env node" },
+  },
+  {
+    // The `$crisp` runtime the server sends as /l.js: one classic script, with core's key and value rules in it.
+    entry: { l: "src/runtime/browser/runtime.ts" },
+    format: ["iife"],
+    outExtension: () => ({ js: ".js" }),
+    platform: "browser",
+    target: "es2017",
+    noExternal: ["@crisp-data/core"],
+    minify: false,
+    treeshake: true,
   },
 ]);

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { crispSetup, EMULATOR_URL } from "@crisp-data/demo-shared/config";
-import { DEMO_WEBSITE_ID } from "@crisp-data/demo-shared/users";
+import { describeIssues } from "@crisp-data/demo-shared/issues";
+import { applyEdit, DEMO_WEBSITE_ID } from "@crisp-data/demo-shared/users";
 import { describe, expect, test } from "vitest";
 import { DEFAULT_CHROMIUM_PATH, findChromium } from "../../scripts/ensure-chromium.mjs";
 
@@ -57,4 +58,31 @@ test('the built @crisp-data/react entry is a "use client" module (Next.js App Ro
     const code = readFileSync(resolve(root, "packages/react", file), "utf8");
     expect(code.startsWith('"use client";'), file).toBe(true);
   }
+});
+
+describe("the demos' editor rules (apps/demo-shared)", () => {
+  test("an empty value deletes the key instead of saving a blank one; other values keep their place", () => {
+    const data = { plan: "pro", seats: 3 };
+    expect(applyEdit(data, "plan", "")).toEqual({ seats: 3 });
+    expect(Object.keys(applyEdit(data, "plan", "team"))).toEqual(["plan", "seats"]);
+    expect(applyEdit(data, "seats", "12")).toEqual({ plan: "pro", seats: 12 });
+    expect(applyEdit(data, "vip", "true")).toEqual({ plan: "pro", seats: 3, vip: true });
+  });
+
+  test("errors in words from error.issues: the key and the rule", () => {
+    expect(
+      describeIssues({
+        issues: [
+          { key: "Bad Key", code: "invalid_key" },
+          { key: "!!!", code: "invalid_key" },
+          { key: "note", code: "invalid_value" },
+        ],
+      }),
+    ).toEqual([
+      '"Bad Key" is not a valid key: use 1 to 50 lowercase letters, digits, _ or -. Try "bad_key".',
+      '"!!!" is not a valid key: use 1 to 50 lowercase letters, digits, _ or -.',
+      'The value of "note" cannot be sent: use text (at most 500 characters), a number or true/false.',
+    ]);
+    expect(describeIssues(null)).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEMO_USERS, DEMO_WEBSITE_ID, type DemoUser } from "@crisp-data/demo-shared/users";
@@ -6,7 +7,10 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { chromiumLaunchOptions } from "../../scripts/ensure-chromium.mjs";
 
-const SCREENSHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
+const root = resolve(import.meta.dirname, "../..");
+const refreshDocs = process.env.CRISP_DATA_SCREENSHOTS === "docs";
+/** A test run writes its screenshots to an ignored folder; `pnpm screenshots` refreshes the README's on purpose. */
+const SCREENSHOTS = resolve(root, refreshDocs ? "docs/screenshots" : "test-results/screenshots");
 const POLL = { timeout: 15_000, interval: 100 };
 
 let emulator: Emulator;
@@ -14,10 +18,13 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // The demo's usual port keeps the screenshots tidy; any free port works, since the page is told where it is.
-  emulator = await startEmulator({ port: 4100, websiteId: DEMO_WEBSITE_ID }).catch(() =>
-    startEmulator({ port: 0, websiteId: DEMO_WEBSITE_ID }),
-  );
+  // A free port (the page is told where it is), so a `pnpm demo` left running never collides with the tests. Only
+  // the README's screenshots try the demo's usual port, which they show.
+  emulator = await (refreshDocs
+    ? startEmulator({ port: 4100, websiteId: DEMO_WEBSITE_ID }).catch(() =>
+        startEmulator({ websiteId: DEMO_WEBSITE_ID }),
+      )
+    : startEmulator({ websiteId: DEMO_WEBSITE_ID }));
   browser = await chromium.launch(chromiumLaunchOptions(inject("chromiumPath")));
 });
 
@@ -81,6 +88,13 @@ async function save(page: Page, key: string, value: string) {
 
 const ada = user("Ada");
 const grace = user("Grace");
+const alan = user("Alan");
+
+test("a test run leaves the git tree alone: its screenshots go to an ignored folder", () => {
+  if (refreshDocs) return;
+  const ignored = spawnSync("git", ["check-ignore", "-q", SCREENSHOTS], { cwd: root });
+  expect(ignored.status, `${SCREENSHOTS} is ignored by git`).toBe(0);
+});
 
 test("both demos offer the same users", () => {
   expect(DEMO_USERS.map((demoUser) => demoUser.name)).toEqual(["Ada", "Grace", "Alan"]);
@@ -148,7 +162,10 @@ describe.each(["react-demo", "vue-demo"] as const)("%s", (app) => {
   test("an invalid key shows the library's error next to the input and nothing else is lost", async () => {
     await save(page, "Bad Key", "oops");
     const alert = page.getByRole("alert");
-    await expect.poll(() => alert.textContent(), POLL).toContain('"Bad Key"');
+    // In words, from `error.issues`: the key and the rule, not the production build's JSON.
+    await expect.poll(() => alert.textContent(), POLL).toContain('"Bad Key" is not a valid key');
+    expect(await alert.textContent()).toContain('Try "bad_key"');
+    expect(await alert.textContent()).not.toContain("[{");
     expect(await page.getByLabel("Key", { exact: true }).getAttribute("aria-invalid")).toBe("true");
     // Valid keys keep syncing while the bad one is on screen.
     await save(page, "seats", "12");
@@ -157,6 +174,19 @@ describe.each(["react-demo", "vue-demo"] as const)("%s", (app) => {
     await expect.poll(() => alert.count(), POLL).toBe(0);
     await settled(page);
     expect(sessionOnEmulator(adaSession)?.data).toEqual({ ...adaEdited, seats: 12 });
+  });
+
+  test("an empty value says it deletes the key, and deletes it", async () => {
+    await save(page, "coupon", "spring");
+    await expect.poll(() => sessionOnEmulator(adaSession)?.data.coupon, POLL).toBe("spring");
+    await page.getByLabel("Key", { exact: true }).fill("coupon");
+    await page.getByLabel("Value", { exact: true }).fill("");
+    expect(await page.getByTestId("value-hint").textContent()).toContain('An empty value ("") deletes coupon');
+    await page.getByRole("button", { name: "Delete key", exact: true }).click();
+    // No blank row that looks saved: the key is gone from the editor and from the session.
+    await expect.poll(() => page.getByRole("button", { name: "Delete coupon", exact: true }).count(), POLL).toBe(0);
+    await expect.poll(() => sessionOnEmulator(adaSession)?.data, POLL).toEqual({ ...adaEdited, seats: 12 });
+    await page.getByLabel("Key", { exact: true }).fill("");
   });
 
   test("signing out starts a new session without the user's keys", async () => {
@@ -236,6 +266,116 @@ describe("operator view", () => {
       }
       await page.screenshot({ path: resolve(SCREENSHOTS, "operator-view.png"), fullPage: true });
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe.each(["react-demo", "vue-demo"] as const)("%s in two tabs", (app) => {
+  test("signing in or out in one tab is followed by the other (storage event)", async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+    try {
+      const url = new URL(inject("apps")[app]);
+      url.searchParams.set("emulator", emulator.url);
+      const [first, second] = [await context.newPage(), await context.newPage()];
+      for (const tab of [first, second]) {
+        await tab.goto(url.href);
+        await tab.getByRole("button", { name: "Sign in as Alan", exact: true }).waitFor();
+      }
+      await first.getByRole("button", { name: "Sign in as Alan", exact: true }).click();
+      await second.getByRole("button", { name: "Sign out", exact: true }).waitFor();
+      expect(await second.getByText("Signed in as").textContent()).toContain("Alan Turing");
+      // The other tab's library switched its Crisp session to Alan too.
+      await expect.poll(async () => (await currentSession(second))?.email, POLL).toBe(alan.email);
+      await second.getByRole("button", { name: "Sign out", exact: true }).click();
+      await first.getByRole("button", { name: "Sign in as Alan", exact: true }).waitFor();
+      await expect.poll(async () => (await currentSession(first))?.email, POLL).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** How far the page is wider than the viewport (0 when nothing overflows). */
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+/**
+ * Inputs the emulator's chat button covers where a person stops scrolling: the top and the bottom of the page, and
+ * each input brought to the middle of the screen.
+ */
+async function coveredInputs(page: Page): Promise<string[]> {
+  const covered: string[] = [];
+  const inputs = await page.locator("input, textarea, select").count();
+  const positions: Array<"top" | "bottom" | number> = ["top", "bottom", ...Array.from({ length: inputs }, (_, i) => i)];
+  for (const position of positions) {
+    await page.evaluate((where) => {
+      if (typeof where === "string") window.scrollTo(0, where === "top" ? 0 : document.body.scrollHeight);
+      else document.querySelectorAll("input, textarea, select")[where]?.scrollIntoView({ block: "center" });
+    }, position);
+    covered.push(
+      ...(await page.evaluate(() => {
+        const launcher = document.getElementById("crisp-emulator-launcher")?.getBoundingClientRect();
+        if (!launcher) return ["no launcher"];
+        const controls = [...document.querySelectorAll("input, textarea, select")];
+        return controls
+          .filter((element) => {
+            const box = element.getBoundingClientRect();
+            const visible = box.width > 0 && box.bottom > 0 && box.top < window.innerHeight;
+            return (
+              visible &&
+              box.left < launcher.right &&
+              box.right > launcher.left &&
+              box.top < launcher.bottom &&
+              box.bottom > launcher.top
+            );
+          })
+          .map((element) => element.outerHTML.slice(0, 80));
+      })),
+    );
+  }
+  return [...new Set(covered)];
+}
+
+describe("at 375 px wide (a phone)", () => {
+  test.each(["react-demo", "vue-demo"] as const)(
+    "%s: nothing overflows, the chat button covers no input",
+    async (app) => {
+      const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+      try {
+        const page = await context.newPage();
+        const url = new URL(inject("apps")[app]);
+        url.searchParams.set("emulator", emulator.url);
+        await page.goto(url.href);
+        await page.getByRole("button", { name: "Sign in as Alan", exact: true }).click();
+        await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
+        await settled(page);
+        await save(page, "Bad Key", "oops");
+        await page.getByRole("alert").waitFor();
+        expect(await overflow(page)).toBe(0);
+        expect(await coveredInputs(page)).toEqual([]);
+        await page.getByRole("button", { name: "Sign out", exact: true }).click();
+      } finally {
+        await context.close();
+      }
+    },
+  );
+
+  test("operator view: no page is wider than the phone", async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+    try {
+      const page = await context.newPage();
+      const [session] = emulator.sessions();
+      for (const path of [
+        "/",
+        "/operator/shortcut",
+        "/operator/audience",
+        `/operator/conversation/${session?.sessionId}`,
+      ]) {
+        await page.goto(`${emulator.url}${path}`);
+        expect(await overflow(page), path).toBe(0);
+      }
     } finally {
       await context.close();
     }

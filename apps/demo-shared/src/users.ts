@@ -81,6 +81,19 @@ export function rememberSignedInUser(user: DemoUser | null): void {
   }
 }
 
+/**
+ * Follows sign-ins and sign-outs made in another tab of the same site, as real apps do (a `storage` event fires in
+ * every other tab when the remembered user changes). Returns the unsubscribe.
+ */
+export function followSignedInUser(onChange: (user: DemoUser | null) => void): () => void {
+  const listener = (event: StorageEvent) => {
+    // `key` is null when another tab cleared the whole storage.
+    if (event.key === SIGNED_IN_KEY || event.key === null) onChange(restoreSignedInUser());
+  };
+  window.addEventListener("storage", listener);
+  return () => window.removeEventListener("storage", listener);
+}
+
 /** What the library needs to know about the user; `id` is never sent to Crisp. */
 export function toCrispUser(user: DemoUser): CrispUser {
   return { id: user.id, email: user.email, nickname: user.nickname };
@@ -92,6 +105,17 @@ export function parseValue(text: string): CrispDataValue {
   if (trimmed === "true" || trimmed === "false") return trimmed === "true";
   if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
   return text;
+}
+
+/** What saving a key does: an empty value deletes it (Crisp's rule: `""` deletes), anything else sets it. */
+export function applyEdit(
+  data: Readonly<Record<string, CrispDataValue>>,
+  key: string,
+  text: string,
+): Record<string, CrispDataValue> {
+  if (text !== "") return { ...data, [key]: parseValue(text) };
+  const { [key]: _deleted, ...rest } = data;
+  return rest;
 }
 
 export function formatValue(value: unknown): string {

@@ -1,4 +1,9 @@
-import { type DemoUser, rememberSignedInUser, restoreSignedInUser } from "@crisp-data/demo-shared/users";
+import {
+  type DemoUser,
+  followSignedInUser,
+  rememberSignedInUser,
+  restoreSignedInUser,
+} from "@crisp-data/demo-shared/users";
 import { reactive } from "vue";
 
 /**
@@ -8,6 +13,11 @@ import { reactive } from "vue";
 // Like a session cookie, the sign-in survives a reload: the library then recognises the same user and keeps the
 // Crisp session instead of resetting it.
 const state = reactive({ user: restoreSignedInUser() });
+// Another tab signed in or out: follow it, and the library switches this tab's Crisp session too. The store lives
+// as long as the page, so the listener does too.
+followSignedInUser((user) => {
+  state.user = user;
+});
 
 const store = {
   get user(): DemoUser | null {

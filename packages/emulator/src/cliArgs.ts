@@ -25,7 +25,9 @@ Usage: crisp-emulator [options]
   --faults-rate <0..1>  share of REST requests that fail (default 0: none)
   --faults-seed <n>     seed of the fault sequence (default 1)
   --faults-kinds <list> comma-separated of ${FAULT_KINDS.join(",")} (default: all)
-  --quiet               do not log requests
+  --allow-origin <origin>  also let pages on this origin call it (repeatable; loopback origins always may)
+  --allow-host <name>   also answer to this Host name (repeatable; 127.0.0.1, localhost and [::1] always)
+  --quiet               do not log requests, nor requests the client gave up on
   -h, --help            show this help
 `;
 
@@ -56,6 +58,8 @@ export function parseCliArgs(argv: string[]): CliCommand {
       "faults-rate": { type: "string" },
       "faults-seed": { type: "string" },
       "faults-kinds": { type: "string" },
+      "allow-origin": { type: "string", multiple: true },
+      "allow-host": { type: "string", multiple: true },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -66,6 +70,9 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (values["website-id"] !== undefined) options.websiteId = values["website-id"];
   if (values.identifier !== undefined) options.identifier = values.identifier;
   if (values.key !== undefined) options.key = values.key;
+  if (values["allow-origin"]) options.allowedOrigins = values["allow-origin"];
+  if (values["allow-host"]) options.allowedHosts = values["allow-host"];
+  if (values.quiet) options.quiet = true;
 
   const perSecond = number("rate-limit", values["rate-limit"]);
   if (perSecond !== undefined) {

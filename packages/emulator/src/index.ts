@@ -9,7 +9,7 @@ export {
   type FaultOptions,
   type RateLimitOptions,
 } from "./options";
-export type { RestRequestRecord } from "./rest/handleRest";
+export { REQUEST_LOG_LIMIT, type RestRequestRecord } from "./rest/requestLog";
 export { loaderScript } from "./runtime/loaderScript";
 export { type Emulator, startEmulator } from "./server";
 export type { EmulatorContact, EmulatorSession, EmulatorStateView } from "./types";

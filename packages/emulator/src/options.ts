@@ -1,3 +1,5 @@
+import { type AccessRules, parseHosts, parseOrigins } from "./http/access";
+
 /** A kind of injected fault: an HTTP status, a hang past the client's timeout, or a reset connection. */
 export type FaultKind = "429" | "420" | "500" | "503" | "timeout" | "reset";
 
@@ -28,8 +30,8 @@ export interface EmulatorLogEntry {
   path: string;
   /** `0` when no response was sent (a `timeout` or `reset` fault, or the client went away). */
   status: number;
-  /** Which part answered. */
-  kind: "rest" | "runtime" | "script" | "operator" | "other";
+  /** Which part answered; `refused`: a foreign `Host` (421) or `Origin` (403). */
+  kind: "rest" | "runtime" | "script" | "operator" | "refused" | "other";
   fault?: FaultKind;
   durationMs: number;
 }
@@ -55,6 +57,19 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   /** Called once per finished HTTP request (any path), e.g. to log it. */
   onRequest?: (entry: EmulatorLogEntry) => void;
+  /**
+   * Origins whose pages may call the emulator besides loopback ones (`http://127.0.0.1:*`, `http://localhost:*`,
+   * `http://[::1]:*`, and the same over https), e.g. `["https://app.example.test"]`. A request from any other
+   * origin gets 403 and no CORS headers.
+   */
+  allowedOrigins?: string[];
+  /**
+   * Host names the emulator answers to besides `127.0.0.1`, `localhost` and `[::1]` (e.g. a name in /etc/hosts).
+   * A request with any other `Host` header gets 421: that is how DNS rebinding would reach it.
+   */
+  allowedHosts?: string[];
+  /** Print nothing on stderr for requests the client gave up on (default `false`: one line each). */
+  quiet?: boolean;
 }
 
 export const DEFAULT_WEBSITE_ID = "00000000-0000-4000-8000-000000000000";
@@ -69,6 +84,8 @@ export interface ResolvedOptions {
   rateLimit: Required<RateLimitOptions> | null;
   faults: { rate: number; seed: number; kinds: FaultKind[] } | null;
   onRequest: ((entry: EmulatorLogEntry) => void) | undefined;
+  access: AccessRules;
+  quiet: boolean;
 }
 
 /** Applies the defaults and refuses options that would make the emulator behave in a surprising way. */
@@ -98,5 +115,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       : null,
     faults: faults ? { rate: faults.rate, seed: faults.seed, kinds: [...(faults.kinds ?? FAULT_KINDS)] } : null,
     onRequest: options.onRequest,
+    access: { origins: parseOrigins(options.allowedOrigins), hosts: parseHosts(options.allowedHosts) },
+    quiet: options.quiet ?? false,
   };
 }

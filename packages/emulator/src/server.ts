@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { refusal } from "./http/access";
 import { setCors } from "./http/respond";
 import { handleOperatorRequest } from "./operator/index";
 import { type EmulatorLogEntry, type EmulatorOptions, type FaultKind, resolveOptions } from "./options";
-import { createRestHandler, type RestRequestRecord } from "./rest/handleRest";
+import { createRestHandler } from "./rest/handleRest";
+import { RequestLog, type RestRequestRecord } from "./rest/requestLog";
 import { handleRuntime, RUNTIME_PREFIX } from "./runtime/handleRuntime";
 import { loaderScript } from "./runtime/loaderScript";
 import { EmulatorState } from "./state";
@@ -24,8 +26,13 @@ export interface Emulator {
   readonly state: EmulatorStateView;
   sessions(): EmulatorSession[];
   contacts(): EmulatorContact[];
-  /** Every handled REST request (`/v1/...`) in arrival order, faulted ones included. */
-  requests(): RestRequestRecord[];
+  /**
+   * Handled REST requests (`/v1/...`) in arrival order, faulted ones included: the latest `REQUEST_LOG_LIMIT`
+   * (10,000) of them, or only those after `since` (a `seq` from an earlier record, or an earlier `requestCount()`).
+   */
+  requests(options?: { since?: number }): RestRequestRecord[];
+  /** How many REST requests were handled since the start, including those the log no longer keeps. */
+  requestCount(): number;
   /** Stops listening and ends every connection, hung ones included. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -41,7 +48,7 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const resolved = resolveOptions(options);
   const state = new EmulatorState();
-  const log: RestRequestRecord[] = [];
+  const log = new RequestLog();
   const handleRest = createRestHandler(resolved, state, log);
   const sockets = new Set<Socket>();
   let url = "";
@@ -105,9 +112,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         durationMs: Math.round(performance.now() - started),
       });
     });
+    const refused = refusal(req, resolved.access);
+    if (refused) {
+      handled.kind = "refused";
+      res.writeHead(refused.status, { "Content-Type": "text/plain; charset=utf-8" }).end(`${refused.message}\n`);
+      return;
+    }
     dispatch(req, res, pathname, handled).catch((error: unknown) => {
-      console.error("[crisp-emulator] request failed", error);
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+      if (isAbort(error)) {
+        // The client gave up mid-request (a closed tab, a timeout): routine, so one line at most.
+        if (!resolved.quiet) console.error(`[crisp-emulator] ${req.method} ${pathname}: the client went away`);
+      } else {
+        console.error(`[crisp-emulator] ${req.method} ${pathname} failed:`, error);
+      }
+      if (!res.headersSent && !res.destroyed) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
       res.end();
     });
   });
@@ -145,7 +163,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     state,
     sessions: () => state.sessions(),
     contacts: () => state.contacts(),
-    requests: () => log.map((entry) => ({ ...entry })),
+    requests: (options = {}) => log.list(options.since),
+    requestCount: () => log.total,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -154,4 +173,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return closing;
     },
   };
+}
+
+/** Node's error for a request body cut short by the client (`Error: aborted`, code `ECONNRESET`). */
+function isAbort(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ECONNRESET" || code === "ECONNABORTED";
 }

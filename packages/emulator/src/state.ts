@@ -31,12 +31,20 @@ export function normalizeEmail(email: string): string {
  * Every session and contact the emulator holds, with the aggregation rule: a session with an email writes each
  * of its data changes into that contact (last write wins across sessions, deletions included).
  */
+/** How many anonymous sessions (no email) the browser runtime may keep: any page can start one, so cap them. */
+export const ANONYMOUS_SESSION_LIMIT = 10_000;
+
 export class EmulatorState implements EmulatorStateView {
   readonly startedAt: number = Date.now();
+  readonly #anonymousLimit: number;
   readonly instanceId: string = randomUUID();
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #contacts = new Map<string, ContactRecord>();
   readonly #listeners = new Set<() => void>();
+
+  constructor(options: { anonymousSessionLimit?: number } = {}) {
+    this.#anonymousLimit = options.anonymousSessionLimit ?? ANONYMOUS_SESSION_LIMIT;
+  }
 
   sessions(): EmulatorSession[] {
     return [...this.#sessions.values()].map((session) => ({ ...session, data: toObject(session.data) }));
@@ -70,6 +78,21 @@ export class EmulatorState implements EmulatorStateView {
     this.#sessions.set(session.sessionId, session);
     this.#notify();
     return session;
+  }
+
+  /**
+   * Makes room for one more anonymous session: past the limit, the least recently active anonymous one goes
+   * (sessions with an email are what operators look at, and they are never dropped).
+   */
+  makeRoomForAnonymous(): void {
+    let anonymous = 0;
+    let oldest: SessionRecord | undefined;
+    for (const session of this.#sessions.values()) {
+      if (session.email) continue;
+      anonymous += 1;
+      if (!oldest || session.updatedAt < oldest.updatedAt) oldest = session;
+    }
+    if (anonymous >= this.#anonymousLimit && oldest) this.#sessions.delete(oldest.sessionId);
   }
 
   getSession(websiteId: string, sessionId: string): SessionRecord | undefined {

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_CLI_PORT, formatEntry, parseCliArgs } from "../cliArgs";
@@ -59,6 +59,29 @@ describe("crisp-emulator flags", () => {
     );
   });
 
+  it("takes extra origins and host names, repeatable, and --quiet silences the emulator too", () => {
+    expect(
+      parseCliArgs([
+        "--allow-origin",
+        "https://app.example.test",
+        "--allow-origin",
+        "http://lan.example.test:3000",
+        "--allow-host",
+        "emulator.test",
+        "--quiet",
+      ]),
+    ).toEqual({
+      help: false,
+      quiet: true,
+      options: {
+        port: DEFAULT_CLI_PORT,
+        allowedOrigins: ["https://app.example.test", "http://lan.example.test:3000"],
+        allowedHosts: ["emulator.test"],
+        quiet: true,
+      },
+    });
+  });
+
   it("refuses bad values with a message naming the flag", () => {
     expect(() => parseCliArgs(["--port", "x"])).toThrow(/--port/);
     expect(() => parseCliArgs(["--faults-rate", "0.1", "--faults-kinds", "418"])).toThrow(/418/);
@@ -68,6 +91,26 @@ describe("crisp-emulator flags", () => {
 });
 
 const cli = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const packageDir = fileURLToPath(new URL("../..", import.meta.url));
+
+describe("the crisp-emulator bin", () => {
+  it("is a committed launcher, so pnpm can link it on a fresh clone before anything is built", () => {
+    const manifest = JSON.parse(readFileSync(`${packageDir}/package.json`, "utf8")) as { bin: Record<string, string> };
+    const bin = manifest.bin["crisp-emulator"] ?? "";
+    expect(bin).not.toMatch(/dist\//);
+    // Tracked by git (not a build output), and executable.
+    const tracked = execFileSync("git", ["ls-files", "--error-unmatch", bin], { cwd: packageDir, encoding: "utf8" });
+    expect(tracked.trim()).toBe(bin.replace(/^\.\//, ""));
+    expect(statSync(`${packageDir}/${bin}`).mode & 0o111).not.toBe(0);
+  });
+
+  it.skipIf(!existsSync(cli))("runs the built CLI", () => {
+    const help = execFileSync(process.execPath, [`${packageDir}/bin/crisp-emulator.js`, "--help"], {
+      encoding: "utf8",
+    });
+    expect(help).toContain("Usage: crisp-emulator");
+  });
+});
 let child: ChildProcess | undefined;
 afterEach(() => {
   child?.kill("SIGKILL");

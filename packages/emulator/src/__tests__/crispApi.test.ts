@@ -31,9 +31,9 @@ describe("the official crisp-api client against the emulator", () => {
     // The client really went through the conversation and meta routes.
     const site = `/v1/website/${emulator.websiteId}`;
     expect(emulator.requests()).toEqual([
-      { method: "POST", path: `${site}/conversation`, status: 200 },
-      { method: "PATCH", path: `${site}/conversation/${sessionId}/meta`, status: 200 },
-      { method: "GET", path: `${site}/conversation/${sessionId}/meta`, status: 200 },
+      { seq: 1, method: "POST", path: `${site}/conversation`, status: 200 },
+      { seq: 2, method: "PATCH", path: `${site}/conversation/${sessionId}/meta`, status: 200 },
+      { seq: 3, method: "GET", path: `${site}/conversation/${sessionId}/meta`, status: 200 },
     ]);
   });
 

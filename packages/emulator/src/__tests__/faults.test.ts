@@ -60,7 +60,7 @@ describe("fault injection", () => {
     await expect(call).rejects.toThrow(/abort|timeout/i);
     expect(emulator.sessions()).toEqual([]);
     expect(emulator.requests()).toEqual([
-      { method: "POST", path: `${site(emulator)}/conversation`, status: 0, fault: "timeout" },
+      { seq: 1, method: "POST", path: `${site(emulator)}/conversation`, status: 0, fault: "timeout" },
     ]);
   });
 

@@ -185,22 +185,26 @@ describe("requests()", () => {
     await rest(emulator, "POST", `${site(emulator)}/conversation`, undefined, { key: "bad" });
     await fetch(`${emulator.url}/l.js`);
     expect(emulator.requests()).toEqual([
-      { method: "POST", path: `${site(emulator)}/conversation`, status: 200 },
-      { method: "GET", path: `${site(emulator)}/people/data/a%40b.io`, status: 404 },
-      { method: "POST", path: `${site(emulator)}/conversation`, status: 401 },
+      { seq: 1, method: "POST", path: `${site(emulator)}/conversation`, status: 200 },
+      { seq: 2, method: "GET", path: `${site(emulator)}/people/data/a%40b.io`, status: 404 },
+      { seq: 3, method: "POST", path: `${site(emulator)}/conversation`, status: 401 },
     ]);
+    expect(emulator.requestCount()).toBe(3);
+    // `since` lists what came after a record (or after a count read earlier).
+    expect(emulator.requests({ since: 2 }).map((request) => request.status)).toEqual([401]);
+    expect(emulator.requests({ since: 3 })).toEqual([]);
   });
 });
 
 describe("server", () => {
-  it("allows any origin, answers preflights and serves 404 outside its routes", async () => {
+  it("answers loopback pages' preflights and serves 404 outside its routes", async () => {
     const preflight = await fetch(`${emulator.url}${site(emulator)}/conversation`, {
       method: "OPTIONS",
       headers: { Origin: "http://localhost:5173", "Access-Control-Request-Headers": "authorization,x-crisp-tier" },
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
-    expect(preflight.headers.get("access-control-allow-headers")).toBe("authorization,x-crisp-tier");
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("Authorization, Content-Type, X-Crisp-Tier");
     expect((await fetch(`${emulator.url}/nothing-here`)).status).toBe(404);
   });
 

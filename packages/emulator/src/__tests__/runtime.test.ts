@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { KEY_PATTERN } from "@crisp-data/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../server";
 import { rest, site } from "./helpers";
@@ -314,5 +317,43 @@ describe("browser runtime (/l.js)", () => {
     await eventually(() => expect(page.errors.join("\n")).toContain("someone-else"));
     expect(emulator.sessions()).toEqual([]);
     page.close();
+  });
+
+  it("reads session data with own-property semantics: __proto__ is a key, constructor is not set", async () => {
+    const page = await open();
+    await settled(page);
+    const read = (key?: string) => page.crisp.get("session:data", key);
+    expect(read("constructor")).toBeUndefined();
+    expect(read("tostring")).toBeUndefined();
+    expect(read("__proto__")).toBeUndefined();
+    page.crisp.push([
+      "set",
+      "session:data",
+      [
+        [
+          ["__proto__", "kept"],
+          ["constructor", 7],
+        ],
+      ],
+    ]);
+    // Pending (not yet answered) and then as the server holds it: the same own keys either way.
+    for (const phase of ["pending", "delivered"]) {
+      if (phase === "delivered") await settled(page);
+      const data = read() as Record<string, unknown>;
+      expect(Object.getPrototypeOf(data), phase).toBe(page.window.Object.prototype);
+      expect(Object.keys(data).sort(), phase).toEqual(["__proto__", "constructor"]);
+      expect(Object.getOwnPropertyDescriptor(data, "__proto__")?.value, phase).toBe("kept");
+      expect(read("__proto__"), phase).toBe("kept");
+      expect(read("constructor"), phase).toBe(7);
+    }
+    expect(emulator.sessions()[0]?.data).toEqual(JSON.parse('{"__proto__":"kept","constructor":7}'));
+  });
+
+  it("is served from the browser bundle tsup builds, told which server it came from", async () => {
+    const served = await fetch(emulator.scriptUrl).then((response) => response.text());
+    const built = readFileSync(fileURLToPath(new URL("../../dist/l.js", import.meta.url)), "utf8");
+    expect(served).toBe(built.replace('"__CRISP_EMULATOR_ORIGIN__"', JSON.stringify(emulator.url)));
+    // Core's key rule is bundled in at build time, not pasted in by the server.
+    expect(built).toContain(String(KEY_PATTERN));
   });
 });

@@ -1,15 +1,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** Any origin may call: the emulator listens on loopback only, and users' apps run on any port. */
+/**
+ * CORS for an origin already checked by `refusal` (access.ts): echo it, never `*`, so only the pages the user runs
+ * on this machine (or allowed) can read answers.
+ */
 export function setCors(req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader("Access-Control-Allow-Origin", "*");
+  const origin = req.headers.origin;
+  if (!origin) return;
+  res.setHeader("Access-Control-Allow-Origin", origin);
+  res.setHeader("Vary", "Origin");
   res.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
-  res.setHeader(
-    "Access-Control-Allow-Headers",
-    req.headers["access-control-request-headers"] ?? "Authorization, Content-Type, X-Crisp-Tier",
-  );
-  // Chrome asks before a public page may reach a loopback address.
-  res.setHeader("Access-Control-Allow-Private-Network", "true");
+  res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Crisp-Tier");
+  // Chrome asks before a page may reach a loopback address; only allowed origins get this far.
+  if (req.headers["access-control-request-private-network"] === "true") {
+    res.setHeader("Access-Control-Allow-Private-Network", "true");
+  }
   res.setHeader("Access-Control-Max-Age", "600");
 }
 

@@ -48,6 +48,21 @@ button { justify-self: start; font: inherit; padding: 6px 16px; border: 0; borde
 .missing { display: inline-block; min-width: 3em; height: 1.1em; vertical-align: -2px; border: 1px dashed var(--bad); border-radius: 3px; background: #fdecea; }
 .errors { color: var(--bad); }
 .help { color: var(--muted); font-size: 14px; }
+.mono { overflow-wrap: anywhere; }
+@media (max-width: 720px) {
+  header, #restart-banner { padding: 8px 12px; }
+  main { padding: 4px 12px 32px; }
+  #live-status { margin-left: 0; }
+  /* Each row becomes a card, each cell a labelled line: the page never gets wider than the phone. */
+  table, tbody, tr, td { display: block; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  tr { padding: 6px 0; border-bottom: 1px solid var(--line); }
+  td { border: 0; padding: 2px 12px; overflow-wrap: anywhere; }
+  td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 13px; }
+  dl.data { grid-template-columns: minmax(0, max-content) minmax(0, 1fr); }
+  form { grid-template-columns: minmax(0, 1fr); }
+  textarea, select { width: 100%; max-width: 100%; }
+}
 `;
 
 const NAV: ReadonlyArray<{ section: Section; href: string; label: string }> = [

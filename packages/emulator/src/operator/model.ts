@@ -12,11 +12,17 @@ export interface ContactView extends EmulatorContact {
   sessionIds: string[];
 }
 
+/**
+ * A conversation as the operator sees it: everything but the session's `tokenId`, which would let whoever reads
+ * the page resume that user's conversation.
+ */
+export type OperatorConversation = Omit<EmulatorSession, "tokenId">;
+
 /** One consistent read of the state for a page: lists are sorted latest activity first. */
 export interface OperatorSnapshot {
   instanceId: string;
   startedAt: number;
-  conversations: EmulatorSession[];
+  conversations: OperatorConversation[];
   contacts: ContactView[];
 }
 
@@ -24,7 +30,10 @@ const latestFirst = (a: { updatedAt: number; createdAt: number }, b: { updatedAt
   b.updatedAt - a.updatedAt || b.createdAt - a.createdAt;
 
 export function snapshot(state: EmulatorStateView): OperatorSnapshot {
-  const conversations = state.sessions().sort(latestFirst);
+  const conversations = state
+    .sessions()
+    .sort(latestFirst)
+    .map(({ tokenId: _secret, ...conversation }): OperatorConversation => conversation);
   const contacts = state
     .contacts()
     .sort(latestFirst)

@@ -1,9 +1,8 @@
 import type { CrispDataValue } from "@crisp-data/core";
-import type { EmulatorSession } from "../types";
 import { BUILT_IN_FIELDS, fieldLabel, matchesAll, OPERATORS, parseAudience } from "./audience";
 import { type Html, html } from "./html";
 import type { Section } from "./layout";
-import { type ContactView, knownKeys, type OperatorSnapshot } from "./model";
+import { type ContactView, knownKeys, type OperatorConversation, type OperatorSnapshot } from "./model";
 import { fillTemplate, formatValue, missingNames, templateText } from "./template";
 
 /**
@@ -50,13 +49,13 @@ function dataList(data: Readonly<Record<string, CrispDataValue>>): Html {
   return html`<dl class="data">${entries.map(([key, item]) => html`<dt>${key}</dt><dd>${value(item)}</dd>`)}</dl>`;
 }
 
-function conversationsTable(conversations: readonly EmulatorSession[]): Html {
+function conversationsTable(conversations: readonly OperatorConversation[]): Html {
   if (conversations.length === 0) {
     return html`<p class="none">No conversation yet: load your app with the emulator's <code>/l.js</code>.</p>`;
   }
   return html`<table><thead><tr><th>Session</th><th>Email</th><th>Nickname</th><th>Country</th><th>Custom data</th><th>Updated (UTC)</th></tr></thead><tbody>${conversations.map(
     (session) =>
-      html`<tr data-session="${session.sessionId}"><td><a class="mono" href="${conversationHref(session.sessionId)}">${session.sessionId}</a></td><td>${orNone(session.email)}</td><td>${orNone(session.nickname)}</td><td>${orNone(session.country)}</td><td>${dataChips(session.data)}</td><td class="muted">${time(session.updatedAt)}</td></tr>`,
+      html`<tr data-session="${session.sessionId}"><td data-label="Session"><a class="mono" href="${conversationHref(session.sessionId)}">${session.sessionId}</a></td><td data-label="Email">${orNone(session.email)}</td><td data-label="Nickname">${orNone(session.nickname)}</td><td data-label="Country">${orNone(session.country)}</td><td data-label="Custom data">${dataChips(session.data)}</td><td data-label="Updated (UTC)" class="muted">${time(session.updatedAt)}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -64,7 +63,7 @@ function contactsTable(contacts: readonly ContactView[]): Html {
   if (contacts.length === 0) return html`<p class="none">No contact: a session gets one when its email is set.</p>`;
   return html`<table><thead><tr><th>Email</th><th>Nickname</th><th>Country</th><th>Custom data</th><th>Conversations</th></tr></thead><tbody>${contacts.map(
     (contact) =>
-      html`<tr data-contact="${contact.peopleId}"><td><a href="${contactHref(contact.peopleId)}">${contact.email}</a></td><td>${orNone(contact.nickname)}</td><td>${orNone(contact.country)}</td><td>${dataChips(contact.data)}</td><td>${contact.sessionIds.length}</td></tr>`,
+      html`<tr data-contact="${contact.peopleId}"><td data-label="Email"><a href="${contactHref(contact.peopleId)}">${contact.email}</a></td><td data-label="Nickname">${orNone(contact.nickname)}</td><td data-label="Country">${orNone(contact.country)}</td><td data-label="Custom data">${dataChips(contact.data)}</td><td data-label="Conversations">${contact.sessionIds.length}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -119,7 +118,9 @@ export function renderShortcut(
 ): Page {
   const template = input.template ?? DEFAULT_TEMPLATE;
   const chosen = snap.conversations.find((candidate) => candidate.sessionId === input.sessionId);
-  const session = chosen ?? snap.conversations[0];
+  // By default the latest conversation that has custom data: a fresh anonymous one would fill nothing.
+  const session =
+    chosen ?? snap.conversations.find((candidate) => Object.keys(candidate.data).length > 0) ?? snap.conversations[0];
   // A stale link (the emulator restarted) falls back to the latest conversation, and says so.
   const fallback =
     input.sessionId && !chosen
@@ -141,7 +142,7 @@ export function renderShortcut(
   };
 }
 
-function shortcutResult(session: EmulatorSession, template: string): Html {
+function shortcutResult(session: OperatorConversation, template: string): Html {
   const parts = fillTemplate(template, session);
   const missing = missingNames(parts);
   const rendered = parts.map((part) => {

@@ -5,18 +5,9 @@ import type { EmulatorState } from "../state";
 import { authenticate } from "./auth";
 import { faultPicker } from "./faults";
 import { RateLimiter } from "./rateLimiter";
+import type { RequestLog } from "./requestLog";
 import { matchRoute } from "./routes";
 import { invalidData, notFound, type RestAnswer } from "./validation";
-
-/** One handled REST request, as `requests()` lists it. */
-export interface RestRequestRecord {
-  method: string;
-  /** The path as received (still URL-encoded), without the query string. */
-  path: string;
-  /** The HTTP status sent; `0` for `timeout` and `reset` faults, which send none. */
-  status: number;
-  fault?: FaultKind;
-}
 
 const FAULT_ANSWERS: Record<"429" | "420" | "500" | "503", RestAnswer> = {
   "429": { status: 429, reason: "rate_limited", data: { message: "too many requests (injected fault)" } },
@@ -37,18 +28,14 @@ export type RestHandler = (
  * The REST pipeline: fault draw (every request, in arrival order), route, auth, rate limit, website, body,
  * handler. A faulted or rejected request changes nothing.
  */
-export function createRestHandler(
-  options: ResolvedOptions,
-  state: EmulatorState,
-  log: RestRequestRecord[],
-): RestHandler {
+export function createRestHandler(options: ResolvedOptions, state: EmulatorState, log: RequestLog): RestHandler {
   const pickFault = options.faults ? faultPicker(options.faults) : () => undefined;
   const limiter = options.rateLimit ? new RateLimiter(options.rateLimit.perSecond) : undefined;
 
   return async (req, res, pathname, onFault) => {
     const method = req.method ?? "GET";
     const answer = (result: RestAnswer, headers: Record<string, string> = {}, fault?: FaultKind) => {
-      log.push(
+      log.add(
         fault
           ? { method, path: pathname, status: result.status, fault }
           : { method, path: pathname, status: result.status },
@@ -60,7 +47,7 @@ export function createRestHandler(
     if (fault) {
       onFault?.(fault);
       if (fault === "timeout" || fault === "reset") {
-        log.push({ method, path: pathname, status: 0, fault });
+        log.add({ method, path: pathname, status: 0, fault });
         // `timeout` leaves the request hanging until the client gives up or close() ends every connection.
         if (fault === "reset") req.socket.resetAndDestroy();
         return;

@@ -48,19 +48,26 @@ export async function handleRuntime(
     const tokenId = optionalString(body.tokenId);
     const storedId = optionalString(body.sessionId);
     // A token resumes its session wherever it is used; otherwise the id the browser kept resumes, else a new one.
-    const session =
-      (tokenId
-        ? state.sessionForToken(websiteId, tokenId)
-        : storedId
-          ? state.getSession(websiteId, storedId)
-          : undefined) ?? state.createSession({ websiteId, tokenId, country: optionalString(body.country) });
+    const resumed = tokenId
+      ? state.sessionForToken(websiteId, tokenId)
+      : storedId
+        ? state.getSession(websiteId, storedId)
+        : undefined;
+    if (!resumed) state.makeRoomForAnonymous();
+    const session = resumed ?? state.createSession({ websiteId, tokenId, country: optionalString(body.country) });
     state.setCountry(session, optionalString(body.country));
     return sendJson(res, 200, sessionView(state, session));
   }
 
   const match = /^\/runtime\/sessions\/([^/]+)\/commands$/.exec(pathname);
   if (!match?.[1]) return fail(404, "unknown runtime endpoint");
-  const session = state.getSession(websiteId, decodeURIComponent(match[1]));
+  let id: string;
+  try {
+    id = decodeURIComponent(match[1]);
+  } catch {
+    return fail(400, "the session id in the path is not valid percent-encoding");
+  }
+  const session = state.getSession(websiteId, id);
   if (!session) return fail(404, "session not found (did the emulator restart?)");
 
   switch (body.op) {

@@ -139,6 +139,19 @@ describe("shortcut preview", () => {
     expect(doc.querySelector(".message")?.textContent).toContain("basic plan (19 €/month)");
   });
 
+  it("defaults to the latest conversation that has data, not a newer anonymous empty one", () => {
+    const state = seededState();
+    state.addSession({ sessionId: "session_anon", email: null, data: {} });
+    const snap = snapshot(state);
+    expect(snap.conversations[0]?.sessionId).toBe("session_anon");
+    const doc = parse(renderShortcut(snap, { sessionId: null, template: null }));
+    expect(doc.querySelector("option[selected]")?.getAttribute("value")).toBe("session_bob");
+    expect(doc.querySelector(".message")?.textContent).toContain("basic plan (19 €/month)");
+    // Asked for by id, the empty one is still shown.
+    const asked = parse(renderShortcut(snap, { sessionId: "session_anon", template: null }));
+    expect(asked.querySelector("option[selected]")?.getAttribute("value")).toBe("session_anon");
+  });
+
   it("falls back to the latest conversation for an unknown id, and says so", () => {
     const doc = parse(renderShortcut(snapshot(seededState()), { sessionId: "session_gone", template: "{{ email }}" }));
     expect(doc.querySelector("[data-fallback]")?.textContent).toBe(
