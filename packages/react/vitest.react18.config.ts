@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineProject } from "vitest/config";
-import { sourceConditions } from "../../vitest.shared";
+import { sourceConditions } from "../../vitest.shared.ts";
 
 const at = (name: string) => fileURLToPath(new URL(`./node_modules/${name}`, import.meta.url));
 

@@ -67,6 +67,8 @@ describe("browserTransport", () => {
   });
 
   test("a custom scriptUrl (the emulator's) is used; without load or websiteId nothing is injected", async () => {
+    // Three clients share this window on purpose: the "two clients" warning is expected here.
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     createCrispData({
       transport: browserTransport({ load: true, websiteId: "w", scriptUrl: "http://127.0.0.1:4100/l.js" }),
     }).destroy();
@@ -80,6 +82,8 @@ describe("browserTransport", () => {
     await nextTurn();
     expect([...document.querySelectorAll("script")].map((s) => s.src)).toEqual(["http://127.0.0.1:4100/l.js"]);
     for (const c of [unloaded, noSite, client]) c.destroy();
+    expect(warn.mock.calls.every(([message]) => String(message).includes("Two crisp-data clients"))).toBe(true);
+    warn.mockRestore();
   });
 
   test("logout deletes CRISP_TOKEN_ID before pushing the reset", async () => {
