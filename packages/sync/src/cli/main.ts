@@ -5,14 +5,15 @@ import { DEFAULT_STATE_DIR, stateFilePath } from "../state";
 import { syncContacts } from "../syncContacts";
 import { parseCliArgs, USAGE } from "./args";
 import { diffLine, summaryTable } from "./format";
-import { createProgressView } from "./progress";
+import { createProgressView, type OutputStream } from "./progress";
 
 /** Exit codes of `crisp-data-sync`. */
 export const EXIT = { ok: 0, rowsFailed: 1, usage: 2, fatal: 3, interrupted: 130 } as const;
 
+/** Where the CLI writes: the summary to `stdout`; progress and errors to `stderr` (a bar when it is a TTY). */
 export interface CliIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
   env: NodeJS.ProcessEnv;
   /** Aborted on the first Ctrl-C. */
   signal?: AbortSignal;

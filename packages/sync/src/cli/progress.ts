@@ -2,6 +2,9 @@ import { SingleBar } from "cli-progress";
 import type { SyncProgress } from "../types";
 import { count, duration, eta, progressLine, rate } from "./format";
 
+/** A writable stream; `isTTY` decides between a bar and periodic lines. */
+export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean };
+
 export interface ProgressView {
   update(progress: SyncProgress): void;
   stop(): void;
@@ -14,7 +17,7 @@ export const LINE_INTERVAL_MS = 5000;
  * On a terminal, a progress bar (cli-progress, redrawn at most 10 times a second); elsewhere one line every
  * `LINE_INTERVAL_MS`, so a log stays readable.
  */
-export function createProgressView(stream: NodeJS.WriteStream): ProgressView {
+export function createProgressView(stream: OutputStream): ProgressView {
   let latest: SyncProgress | undefined;
   if (!stream.isTTY) {
     const timer = setInterval(() => {
