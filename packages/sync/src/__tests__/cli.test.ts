@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { parseCliArgs } from "../cli/args";
 import { EXIT, runCli } from "../cli/main";
 import { createProgressView, LINE_INTERVAL_MS, type OutputStream } from "../cli/progress";
-import { acceptedWrites, createContacts, tempDir } from "./helpers";
+import { acceptedWrites, tempDir } from "./helpers";
 
 function collector(isTTY = false): OutputStream & { text: () => string } {
   let text = "";
@@ -98,7 +98,6 @@ describe("crisp-data-sync exit codes and output", () => {
   beforeAll(async () => {
     emulator = await startEmulator({ rateLimit: 200 });
     temp = tempDir();
-    await createContacts(emulator, ["ada@example.com", "grace@example.com"]);
   });
   afterAll(async () => {
     await emulator.close();
@@ -129,14 +128,22 @@ describe("crisp-data-sync exit codes and output", () => {
     expect(result.code).toBe(EXIT.ok);
     expect(result.stdout).toMatch(/^Done\.$/m);
     expect(result.stdout).toMatch(/\| written\s+\|\s+2 \|/);
-    expect(result.stdout).toMatch(/\| requests\s+\|\s+2 \(0 retries\) \|/);
+    expect(result.stdout).toMatch(/\| requests\s+\|\s+6 \(0 retries\) \|/);
   });
 
   it("1 when rows are skipped or refused, listed in the report file next to the state", async () => {
     const from = join(temp.dir, "bad.csv");
     writeFileSync(from, "email,plan\nnope,pro\nnobody@example.com,team\n");
     const state = join(temp.dir, "bad");
-    const result = await run(["--from", from, "--state", state, ...target()]);
+    const result = await run([
+      "--from",
+      from,
+      "--state",
+      state,
+      ...target().slice(0, 1),
+      "no-such-site",
+      ...target().slice(2),
+    ]);
     expect(result.code).toBe(EXIT.rowsFailed);
     expect(result.stdout).toContain("skipped: line 2: invalid email");
     expect(result.stdout).toMatch(/failed: line 3: Crisp answered 404 \(not_found\)/);

@@ -13,14 +13,6 @@ let temp: ReturnType<typeof tempDir>;
 beforeAll(async () => {
   emulator = await startEmulator({ rateLimit: 200 });
   temp = tempDir();
-  // Until the REST client creates missing contacts, the contacts exist before the sync (as the app made them).
-  await createContacts(emulator, [
-    "ada@example.com",
-    "grace@example.com",
-    "alan@example.com",
-    "edsger@example.com",
-    "barbara@example.com",
-  ]);
 });
 afterAll(async () => {
   await emulator.close();
@@ -69,7 +61,11 @@ describe("a CSV file", () => {
     // Empty cells are absent keys; the email is trimmed and lowercased.
     expect(data.get("grace@example.com")).toEqual({ plan: "team", is_trialing: true });
     expect(data.get("edsger@example.com")).toEqual({ plan: "multi\nline", plan_price: 10, is_trialing: false });
-    expect(data.get("alan@example.com")).toEqual({});
+    // Contacts that did not exist are created, named from the nickname column; a skipped row creates nothing.
+    expect(data.has("alan@example.com")).toBe(false);
+    const nicknames = new Map(emulator.contacts().map((c) => [c.email, c.nickname]));
+    expect(nicknames.get("ada@example.com")).toBe("Ada");
+    expect(nicknames.get("edsger@example.com")).toBe('Edsger "EWD" D.');
     expect(report).toMatchObject({ rowsRead: 6, written: 4, invalid: 2, duplicates: 1, failed: 0, unchanged: 0 });
     expect(report.issues).toEqual([
       { kind: "invalid_row", line: 4, key: "email", message: "line 4: invalid email" },
@@ -116,7 +112,8 @@ describe("a CSV file", () => {
 describe("an NDJSON file", () => {
   it("keeps JSON types, treats null as absent, and deletes only the keys this tool wrote", async () => {
     const state = join(temp.dir, "ndjson-state");
-    // An operator (or the app) set a key of their own before the sync.
+    // The app made this contact, and an operator set a key of their own, before the sync.
+    await createContacts(emulator, ["barbara@example.com"]);
     await restCall(emulator, "PATCH", "people/data/barbara%40example.com", { data: { vip: true } });
     const first = file(
       "a.ndjson",
@@ -215,6 +212,33 @@ describe("runs", () => {
     expect(report.rowsRead).toBe(10);
     expect(report.written + report.failed).toBe(10);
     expect(seen.length).toBeGreaterThan(10);
+  });
+
+  it("reports every write Crisp refuses, by line, and goes on", async () => {
+    const from = file("refused.csv", "email,plan\nada@example.com,x\n\ngrace@example.com,y\n");
+    const report = await syncContacts({
+      ...emulatorTarget(emulator),
+      websiteId: "no-such-website",
+      from,
+      state: join(temp.dir, "refused"),
+    });
+    expect(report).toMatchObject({ rowsRead: 2, written: 0, failed: 2 });
+    expect(report.issues).toEqual([
+      { kind: "write_failed", line: 2, message: "line 2: Crisp answered 404 (not_found)" },
+      { kind: "write_failed", line: 4, message: "line 4: Crisp answered 404 (not_found)" },
+    ]);
+    // Nothing was recorded: the next run tries again.
+    expect(
+      (
+        await syncContacts({
+          ...emulatorTarget(emulator),
+          websiteId: "no-such-website",
+          from,
+          state: join(temp.dir, "refused"),
+          dryRun: true,
+        })
+      ).written,
+    ).toBe(2);
   });
 
   it("stops with a credentials error when Crisp refuses the token", async () => {

@@ -69,11 +69,9 @@ beforeAll(async () => {
     state: join(temp.dir, "state"),
     concurrency: CONCURRENCY,
   };
-  // The app made these contacts; one of them has a key an operator set, which the sync must never touch.
-  await createContacts(
-    emulator,
-    VALID.map((i) => `user${i}@example.com`),
-  );
+  // The app made one contact already, and an operator set a key on it that the sync must never touch. The others
+  // do not exist yet: the sync creates them.
+  await createContacts(emulator, ["user1@example.com"]);
   await restCall(emulator, "PATCH", "people/data/user1%40example.com", { data: { vip: true } });
 });
 
@@ -98,6 +96,16 @@ describe(`a PostgreSQL table of ${ROWS} users, against the emulator at 500 reque
     );
     expectCrispToHold((i) => (i === 1 ? { vip: true, ...expected(i) } : expected(i)));
     expect(acceptedWrites(emulator, before)).toBe(VALID.length);
+    // A new contact costs its creation plus its data write (the first PATCH answers 404).
+    const created = emulator
+      .requests()
+      .slice(before)
+      .filter((r) => r.method === "POST" && r.status === 200).length;
+    expect(created).toBe(VALID.length - 1);
+    expect(report.requests - report.retries).toBe(VALID.length + 2 * created);
+    const nicknames = new Map(emulator.contacts().map((c) => [c.email, c.nickname]));
+    expect(nicknames.get("user2@example.com")).toBe("User 2");
+    expect(nicknames.get("user2500@example.com")).toBe("User 2500");
   });
 
   it("writes nothing when nothing changed", async () => {
