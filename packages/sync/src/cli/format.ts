@@ -59,11 +59,14 @@ export function summaryTable(report: SyncContactsReport, reportFile: string | un
     ...rows.map(([label, value]) => `| ${label.padEnd(width)} | ${value.padStart(valueWidth)} |`),
     rule,
   ];
+  const notWritten = report.failed + report.invalid;
   const title = report.aborted
     ? "Stopped before the end: run the same command again to resume."
     : report.dryRun
       ? "Dry run: nothing was written."
-      : "Done.";
+      : notWritten
+        ? `Done: ${count(notWritten)} ${notWritten === 1 ? "row was" : "rows were"} not written.`
+        : "Done.";
   const tail: string[] = [];
   if (report.failed + report.invalid + report.duplicates > 0 && reportFile)
     tail.push(`Every row reported: ${reportFile}`);

@@ -6,7 +6,7 @@ import type { Source } from "./source";
 
 interface ParsedRecord {
   record: string[];
-  info: { lines: number };
+  info: { lines: number; bytes: number };
 }
 
 /** A CSV file with a header row, parsed as it streams (csv-parse); every value is a string. */
@@ -17,11 +17,15 @@ export function csvSource(path: string): Source {
   file.on("error", (error) => parser.destroy(error));
   const records = parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>;
   let header: string[] | undefined;
+  // Bytes up to the last record handed out: the stream reads ahead, so its own count runs early.
+  let consumed = 0;
 
   async function next(): Promise<ParsedRecord | undefined> {
     try {
       const result = await records.next();
-      return result.done ? undefined : result.value;
+      if (result.done) return undefined;
+      consumed = result.value.info.bytes;
+      return result.value;
     } catch (error) {
       throw sourceError(path, error);
     }
@@ -48,7 +52,7 @@ export function csvSource(path: string): Source {
       }
     },
     fraction() {
-      return size ? Math.min(1, file.bytesRead / size) : undefined;
+      return size ? Math.min(1, consumed / size) : undefined;
     },
     async close() {
       parser.destroy();

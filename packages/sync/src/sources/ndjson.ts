@@ -10,6 +10,8 @@ export function ndjsonSource(path: string): Source {
   const file = createReadStream(path, { encoding: "utf8" });
   const lines = createInterface({ input: file, crlfDelay: Number.POSITIVE_INFINITY });
   let fileError: unknown;
+  // Bytes of the lines handed out: the stream reads ahead, so its own count runs early.
+  let consumed = 0;
   file.on("error", (error) => {
     fileError = error;
     lines.close();
@@ -25,6 +27,7 @@ export function ndjsonSource(path: string): Source {
       try {
         for await (const text of lines) {
           line++;
+          consumed += Buffer.byteLength(text) + 1;
           if (line === 1 && text.charCodeAt(0) === 0xfeff) yield* parseLine(text.slice(1), line);
           else if (text.trim() !== "") yield* parseLine(text, line);
         }
@@ -34,7 +37,7 @@ export function ndjsonSource(path: string): Source {
       if (fileError) throw sourceError(path, fileError);
     },
     fraction() {
-      return size ? Math.min(1, file.bytesRead / size) : undefined;
+      return size ? Math.min(1, consumed / size) : undefined;
     },
     async close() {
       lines.close();
