@@ -25,3 +25,13 @@ export function valueDigest(value: string | number | boolean): string {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
+
+/** One digest for a whole row's keys and values, whatever their order. */
+export function rowDigest(keys: Readonly<Record<string, string>>): string {
+  return valueDigest(
+    Object.keys(keys)
+      .sort()
+      .map((key) => `${key}=${keys[key]}`)
+      .join("\u0000"),
+  );
+}

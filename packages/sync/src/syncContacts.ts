@@ -2,8 +2,8 @@ import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { CrispDataError, type CrispDataValue } from "@crisp-data/core";
 import { CrispApiError, type CrispRestClient, CrispTimeoutError, createCrispRestClient } from "@crisp-data/core/server";
 import { CrispSyncError } from "./errors";
-import { emailDigest } from "./hash";
-import { planContact } from "./plan";
+import { emailDigest, rowDigest } from "./hash";
+import { type ContactPlan, planContact } from "./plan";
 import { type ContactRow, createRowMapper } from "./rowMapper";
 import { openSource } from "./sources/open";
 import { createSeenSet, DEFAULT_STATE_DIR, openStateStore, type WrittenKeys } from "./state";
@@ -105,7 +105,13 @@ export async function syncContacts(options: SyncContactsOptions): Promise<SyncCo
     let seq = 0;
     const unit = source.unit;
 
-    const write = (contact: ContactRow, id: string, plan: ReturnType<typeof planContact>, client: CrispRestClient) => {
+    const write = (
+      contact: ContactRow,
+      id: string,
+      plan: ContactPlan,
+      shadows: readonly string[],
+      client: CrispRestClient,
+    ) => {
       const mine = ++seq;
       inFlight.set(id, { seq: mine, keys: plan.keys });
       counts.pending++;
@@ -113,8 +119,7 @@ export async function syncContacts(options: SyncContactsOptions): Promise<SyncCo
       for (const key of plan.deleted) data[key] = null;
       let sent: Promise<void>;
       try {
-        // The nickname names a contact the client creates because it did not exist (ignored by a client that
-        // cannot create contacts: then the write fails with a 404 and is reported).
+        // The nickname names a contact the client creates because it did not exist.
         const setContactData: ContactWriter = client.setContactData;
         sent = setContactData(
           websiteId,
@@ -129,11 +134,7 @@ export async function syncContacts(options: SyncContactsOptions): Promise<SyncCo
         () => {
           counts.pending--;
           if (inFlight.get(id)?.seq === mine) inFlight.delete(id);
-          try {
-            store.put(id, plan.keys);
-          } catch (error) {
-            fatal ??= error instanceof CrispSyncError ? error : new CrispSyncError("state", "--state", String(error));
-          }
+          commit(id, plan.keys, shadows);
           counts.written++;
           keysSet += Object.keys(plan.set).length;
           keysDeleted += plan.deleted.length;
@@ -143,10 +144,45 @@ export async function syncContacts(options: SyncContactsOptions): Promise<SyncCo
           counts.pending--;
           if (inFlight.get(id)?.seq === mine) inFlight.delete(id);
           counts.failed++;
-          report("write_failed", contact.line, `${source.unit} ${contact.line}: ${describeFailure(error)}`);
+          report("write_failed", contact.line, `${unit} ${contact.line}: ${describeFailure(error)}`);
           emit();
         },
       );
+    };
+
+    const commit = (id: string, keys: WrittenKeys, shadows: readonly string[]) => {
+      if (dryRun) return;
+      try {
+        store.put(id, keys, shadows);
+      } catch (error) {
+        fatal ??= error instanceof CrispSyncError ? error : new CrispSyncError("state", "--state", String(error));
+      }
+    };
+
+    /** Writes a row if it changed; `shadows` are the earlier rows of its email in this run. */
+    const apply = async (contact: ContactRow, id: string, plan: ContactPlan, shadows: readonly string[]) => {
+      const pending = inFlight.get(id);
+      const stored = store.get(id);
+      if (Object.keys(plan.set).length === 0 && plan.deleted.length === 0) {
+        counts.unchanged++;
+        // Nothing to send, but which rows this one outranks may be news (a repeat first seen this run).
+        if (stored && !sameList(stored.shadows, shadows)) commit(id, stored.keys, shadows);
+        emit();
+        return;
+      }
+      if (diffs.length < settings.diffLimit) {
+        diffs.push({ line: contact.line, set: plan.set, deleted: plan.deleted, isNew: !pending && !stored });
+      }
+      if (!rest) {
+        counts.written++;
+        keysSet += Object.keys(plan.set).length;
+        keysDeleted += plan.deleted.length;
+        emit();
+        return;
+      }
+      await rest.whenCapacity();
+      write(contact, id, plan, shadows, rest);
+      emit();
     };
 
     const columns = await source.columns();
@@ -165,11 +201,12 @@ export async function syncContacts(options: SyncContactsOptions): Promise<SyncCo
         emit();
         continue;
       }
-      if (!columns)
+      if (!columns) {
         mapper.checkColumns(
           row.cells.map(([column]) => column),
           false,
         );
+      }
       const mapped = mapper.map(row);
       if (!mapped.ok) {
         counts.invalid++;
@@ -179,36 +216,35 @@ export async function syncContacts(options: SyncContactsOptions): Promise<SyncCo
       }
       const contact = mapped.contact;
       const id = emailDigest(contact.email);
-      const earlier = seen.see(id, contact.line);
-      if (earlier !== undefined) {
+      const stored = store.get(id);
+      const plan = planContact(contact.data, stored?.keys, inFlight.get(id)?.keys);
+      const digest = rowDigest(plan.keys);
+      const earlier = seen.see(id, contact.line, digest);
+      const shadows = earlier?.shadows ?? [];
+      if (earlier) {
         counts.duplicates++;
         report(
           "duplicate",
           contact.line,
-          `${unit} ${contact.line} repeats the email of ${unit} ${earlier}: the later row wins`,
+          `${unit} ${contact.line} repeats the email of ${unit} ${earlier.line}: the later row wins`,
         );
+        // A row held back for this email is outranked by this one: it will never be written.
+        if (seen.undefer(id)) counts.unchanged++;
       }
-      const pending = inFlight.get(id);
-      const written = store.get(id);
-      const plan = planContact(contact.data, written, pending?.keys);
-      if (Object.keys(plan.set).length === 0 && plan.deleted.length === 0) {
-        counts.unchanged++;
-        emit();
+      // Last run, a later row of this email outranked this very row: hold it back until the end of the source.
+      if (stored?.shadows.includes(digest) && Object.keys(plan.set).length + plan.deleted.length > 0) {
+        seen.defer(id, { contact, shadows });
         continue;
       }
-      if (diffs.length < settings.diffLimit) {
-        diffs.push({ line: contact.line, set: plan.set, deleted: plan.deleted, isNew: !pending && !written });
+      await apply(contact, id, plan, shadows);
+    }
+    // Held-back rows whose later twin did not come this time: they are the last word for their contact now.
+    if (!aborted && !fatal && !signal?.aborted) {
+      for (const { contact, shadows } of seen.deferred()) {
+        if (fatal || signal?.aborted) break;
+        const id = emailDigest(contact.email);
+        await apply(contact, id, planContact(contact.data, store.get(id)?.keys, inFlight.get(id)?.keys), shadows);
       }
-      if (!rest) {
-        counts.written++;
-        keysSet += Object.keys(plan.set).length;
-        keysDeleted += plan.deleted.length;
-        emit();
-        continue;
-      }
-      await rest.whenCapacity();
-      write(contact, id, plan, rest);
-      emit();
     }
     if (signal?.aborted) aborted = true;
     const sent = rest ? await rest.flush() : { requests: 0, retries: 0 };
@@ -250,6 +286,10 @@ type ContactWriter = (
   data: Record<string, CrispDataValue | null>,
   options?: { nickname?: string },
 ) => Promise<void>;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
 
 /** A write failure in words, without the request URL (it holds the contact's email). */
 function describeFailure(error: unknown): string {

@@ -79,6 +79,32 @@ describe("a CSV file", () => {
     expect(acceptedWrites(emulator, before)).toBe(4);
   });
 
+  it("re-runs a file with repeated emails with no write, and writes the earlier row once its twin is gone", async () => {
+    const state = join(temp.dir, "twins-state");
+    const rows = (...lines: string[]) => `email,plan,seats\n${lines.join("\n")}\n`;
+    const from = file("twins.csv", rows("t1@example.com,free,1", "t2@example.com,pro,2", "t1@example.com,team,3"));
+    const target = { ...emulatorTarget(emulator), from, state, types: { seats: "number" as const } };
+    expect(await syncContacts(target)).toMatchObject({ duplicates: 1, failed: 0 });
+    expect(contactData(emulator).get("t1@example.com")).toEqual({ plan: "team", seats: 3 });
+
+    let before = emulator.requests().length;
+    expect(await syncContacts(target)).toMatchObject({ written: 0, unchanged: 3, duplicates: 1 });
+    expect(emulator.requests().length).toBe(before);
+
+    // The later row changes: only it is written.
+    file("twins.csv", rows("t1@example.com,free,1", "t2@example.com,pro,2", "t1@example.com,team,4"));
+    before = emulator.requests().length;
+    expect(await syncContacts(target)).toMatchObject({ written: 1, unchanged: 2 });
+    expect(acceptedWrites(emulator, before)).toBe(1);
+    expect(contactData(emulator).get("t1@example.com")).toEqual({ plan: "team", seats: 4 });
+
+    // The later row is gone: the earlier one, held back while reading, is the last word and gets written.
+    file("twins.csv", rows("t1@example.com,free,1", "t2@example.com,pro,2"));
+    expect(await syncContacts(target)).toMatchObject({ written: 1, unchanged: 1, duplicates: 0 });
+    expect(contactData(emulator).get("t1@example.com")).toEqual({ plan: "free", seats: 1 });
+    expect(await syncContacts(target)).toMatchObject({ written: 0, unchanged: 2 });
+  });
+
   it("refuses two columns that normalise to the same key, naming both, before any write", async () => {
     const from = file("dup.csv", "email,Signup Date,signup_date\nada@example.com,1,2\n");
     const before = emulator.requests().length;
