@@ -171,6 +171,21 @@ describe("crisp-data-sync exit codes and output", () => {
     expect(emulator.requests().length).toBe(before);
   });
 
+  it("130 when stopped (Ctrl-C), telling how to resume", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const stdout = collector();
+    const from = join(temp.dir, "ok.csv");
+    const code = await runCli(["--from", from, "--state", join(temp.dir, "stop"), ...target()], {
+      stdout,
+      stderr: collector(),
+      env: {},
+      signal: controller.signal,
+    });
+    expect(code).toBe(EXIT.interrupted);
+    expect(stdout.text()).toContain("Stopped before the end: run the same command again to resume.");
+  });
+
   it("2 for bad usage and for columns that collide; 3 for an unreadable source or a refused token", async () => {
     expect((await run(["--from", "x.csv"])).code).toBe(EXIT.usage);
     const dup = join(temp.dir, "dup.csv");

@@ -274,3 +274,35 @@ describe("runs", () => {
     ).rejects.toMatchObject({ kind: "credentials", name: "CrispSyncError" });
   });
 });
+
+describe("a flaky API (429, 500, 503 and connection resets on 10% of requests)", () => {
+  it("reports what failed for good, and the next runs write exactly those until Crisp holds every row", async () => {
+    const flaky = await startEmulator({
+      rateLimit: 300,
+      faults: { rate: 0.1, seed: 7, kinds: ["429", "500", "503", "reset"] },
+    });
+    try {
+      const rows = Array.from({ length: 150 }, (_, i) => `flaky${i}@example.com,${i}`);
+      const from = file("flaky.csv", `email,n\n${rows.join("\n")}\n`);
+      const target = {
+        ...emulatorTarget(flaky),
+        from,
+        state: join(temp.dir, "flaky"),
+        types: { n: "number" as const },
+      };
+      let report = await syncContacts(target);
+      expect(report.written + report.failed).toBe(150);
+      for (let run = 0; run < 3 && report.failed > 0; run++) {
+        const failedBefore = report.failed;
+        report = await syncContacts(target);
+        expect(report.written + report.failed).toBe(failedBefore);
+      }
+      expect(report.failed).toBe(0);
+      const data = contactData(flaky);
+      expect(rows.filter((_, i) => data.get(`flaky${i}@example.com`)?.n !== i)).toEqual([]);
+      expect((await syncContacts(target)).written).toBe(0);
+    } finally {
+      await flaky.close();
+    }
+  });
+});
