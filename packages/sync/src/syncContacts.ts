@@ -348,7 +348,10 @@ function resolveSettings(options: SyncContactsOptions): Settings {
     key,
     emailColumn: options.emailColumn ?? "email",
     state: options.state ?? DEFAULT_STATE_DIR,
-    concurrency: positiveInteger(options.concurrency, "concurrency", 4),
+    concurrency: Math.min(
+      positiveInteger(options.concurrency, "concurrency", 4),
+      checkMax(options.concurrency, "concurrency", 1000),
+    ),
     maxRows: options.maxRows === undefined ? undefined : positiveInteger(options.maxRows, "maxRows", 0),
     diffLimit: nonNegativeInteger(options.diffLimit, "diffLimit", 5),
     issueLimit: nonNegativeInteger(options.issueLimit, "issueLimit", 1000),
@@ -361,6 +364,11 @@ function positiveInteger(value: number | undefined, name: string, fallback: numb
   if (!Number.isInteger(value) || value < 1)
     throw new CrispSyncError("usage", name, `${name} must be a positive integer.`);
   return value;
+}
+
+function checkMax(value: number | undefined, name: string, max: number): number {
+  if (value !== undefined && value > max) throw new CrispSyncError("usage", name, `${name} must be at most ${max}.`);
+  return max;
 }
 
 function nonNegativeInteger(value: number | undefined, name: string, fallback: number): number {

@@ -267,6 +267,39 @@ describe("runs", () => {
     ).toBe(2);
   });
 
+  it("refuses bad options naming the option, before reading anything", async () => {
+    const from = file("opts.csv", "email,plan\nada@example.com,x\n");
+    const target = emulatorTarget(emulator);
+    const cases: Array<[Partial<Parameters<typeof syncContacts>[0]>, string]> = [
+      [{ from: "" }, "from"],
+      [{ websiteId: " " }, "websiteId"],
+      [{ apiUrl: "ftp://example.com" }, "apiUrl"],
+      [{ concurrency: 0 }, "concurrency"],
+      [{ concurrency: 5000 }, "concurrency"],
+      [{ maxRows: 1.5 }, "maxRows"],
+      [{ from: join(temp.dir, "users.xlsx") }, "--from"],
+      [{ query: "select 1" }, "--query"],
+      [{ from: "postgres://127.0.0.1:1/x" }, "--query"],
+    ];
+    for (const [override, option] of cases) {
+      await expect(syncContacts({ ...target, from, state: join(temp.dir, "o"), ...override })).rejects.toMatchObject({
+        kind: "usage",
+        option,
+      });
+    }
+    const saved = { id: process.env.CRISP_API_IDENTIFIER, key: process.env.CRISP_API_KEY };
+    delete process.env.CRISP_API_IDENTIFIER;
+    delete process.env.CRISP_API_KEY;
+    try {
+      await expect(
+        syncContacts({ websiteId: target.websiteId, apiUrl: target.apiUrl, from, state: join(temp.dir, "o") }),
+      ).rejects.toMatchObject({ kind: "usage", option: "identifier" });
+    } finally {
+      if (saved.id !== undefined) process.env.CRISP_API_IDENTIFIER = saved.id;
+      if (saved.key !== undefined) process.env.CRISP_API_KEY = saved.key;
+    }
+  });
+
   it("stops with a credentials error when Crisp refuses the token", async () => {
     const from = file("creds.csv", "email,plan\nada@example.com,x\ngrace@example.com,y\n");
     await expect(

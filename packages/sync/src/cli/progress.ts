@@ -14,7 +14,7 @@ export interface ProgressView {
 export const LINE_INTERVAL_MS = 5000;
 
 /**
- * On a terminal, a progress bar (cli-progress, redrawn at most 10 times a second); elsewhere one line every
+ * On a terminal, a progress bar (cli-progress, redrawn 10 times a second); elsewhere one line every
  * `LINE_INTERVAL_MS`, so a log stays readable.
  */
 export function createProgressView(stream: OutputStream): ProgressView {
@@ -55,19 +55,25 @@ export function createProgressView(stream: OutputStream): ProgressView {
       left: left === undefined ? "?" : duration(left),
     };
   };
-  let started = false;
+  // Rows can arrive a million times a minute: keep the latest counts and draw them ten times a second.
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const draw = () => {
+    if (latest) bar.update(Math.round((latest.fraction ?? 0) * 1000), payload(latest));
+  };
   return {
     update(progress) {
-      const value = Math.round((progress.fraction ?? 0) * 1000);
-      if (!started) {
-        bar.start(1000, value, payload(progress));
-        started = true;
-      } else {
-        bar.update(value, payload(progress));
-      }
+      latest = progress;
+      if (timer) return;
+      bar.start(1000, Math.round((progress.fraction ?? 0) * 1000), payload(progress));
+      timer = setInterval(draw, 100);
+      timer.unref();
     },
     stop() {
-      if (started) bar.stop();
+      if (!timer) return;
+      clearInterval(timer);
+      timer = undefined;
+      draw();
+      bar.stop();
     },
   };
 }
