@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "@crisp-data/emulator";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CrispSyncError } from "../errors";
 import { syncContacts } from "../syncContacts";
@@ -265,6 +266,27 @@ describe("runs", () => {
         })
       ).written,
     ).toBe(2);
+  });
+
+  it("stops with a state error when the state store cannot be written, and the next run repeats those writes", async () => {
+    const state = join(temp.dir, "locked-state");
+    const target = { ...emulatorTarget(emulator), state };
+    await syncContacts({ ...target, from: file("lock.csv", "email,plan\nada@example.com,locked-1\n") });
+    // Another process holds the store's write lock past better-sqlite3's 5 s busy timeout.
+    const holder = new Database(join(state, "state.sqlite"));
+    holder.exec("BEGIN EXCLUSIVE");
+    const from = file("lock.csv", "email,plan\nada@example.com,locked-2\ngrace@example.com,locked-2\n");
+    try {
+      await expect(syncContacts({ ...target, from, concurrency: 1 })).rejects.toMatchObject({ kind: "state" });
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    // Crisp got the first write, but it was not recorded: it is written again, nothing is skipped.
+    const report = await syncContacts({ ...target, from });
+    expect(report).toMatchObject({ written: 2, failed: 0 });
+    expect(contactData(emulator).get("grace@example.com")?.plan).toBe("locked-2");
+    expect((await syncContacts({ ...target, from })).written).toBe(0);
   });
 
   it("refuses bad options naming the option, before reading anything", async () => {
