@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "@crisp-data/emulator";
 import Database from "better-sqlite3";
@@ -196,6 +196,28 @@ describe("runs", () => {
     ]);
     expect(emulator.requests().length).toBe(before);
     expect(contactData(emulator).get("ada@example.com")?.plan).toBe("enterprise");
+    expect(existsSync(state)).toBe(false);
+  });
+
+  it("stops after --max-rows, and reports how much of the file it read", async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `row${i}@example.com,${"x".repeat(i)}`);
+    const from = file("fifty.csv", `email,pad\n${rows.join("\n")}\n`);
+    const fractions: number[] = [];
+    const state = join(temp.dir, "fifty-state");
+    const report = await syncContacts({
+      websiteId: emulator.websiteId,
+      from,
+      state,
+      dryRun: true,
+      onProgress: (p) => fractions.push(p.fraction ?? -1),
+    });
+    expect(report.rowsRead).toBe(50);
+    expect(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= (fractions[i - 1] ?? 0)))).toBe(true);
+    expect(fractions.at(-1)).toBe(1);
+    expect(fractions[24]).toBeLessThan(0.5);
+    const limited = await syncContacts({ websiteId: emulator.websiteId, from, state, dryRun: true, maxRows: 7 });
+    // Row 0's only value is empty: nothing to write.
+    expect(limited).toMatchObject({ rowsRead: 7, written: 6, unchanged: 1 });
   });
 
   it("keeps the state per API URL and website: another URL starts from nothing", async () => {
