@@ -154,7 +154,7 @@ describe("crisp-data-sync exit codes and output", () => {
   it("prints the first diffs of a dry run and sends nothing", async () => {
     const from = join(temp.dir, "dry.csv");
     writeFileSync(from, "email,plan,seats\nada@example.com,enterprise,3\n");
-    const before = emulator.requests().length;
+    const before = emulator.requestCount();
     const result = await run([
       "--from",
       from,
@@ -168,7 +168,7 @@ describe("crisp-data-sync exit codes and output", () => {
     expect(result.code).toBe(EXIT.ok);
     expect(result.stdout).toContain('line 2: set plan="enterprise", seats=3');
     expect(result.stdout).toMatch(/^Dry run: nothing was written\.$/m);
-    expect(emulator.requests().length).toBe(before);
+    expect(emulator.requestCount()).toBe(before);
   });
 
   it("130 when stopped (Ctrl-C), telling how to resume", async () => {
@@ -196,7 +196,7 @@ describe("crisp-data-sync exit codes and output", () => {
     const missing = await run(["--from", join(temp.dir, "missing.csv"), "--state", join(temp.dir, "d"), ...target()]);
     expect(missing.code).toBe(EXIT.fatal);
     const from = join(temp.dir, "ok.csv");
-    const before = emulator.requests().length;
+    const before = emulator.requestCount();
     const refused = await run(["--from", from, "--state", join(temp.dir, "r"), ...target().slice(0, -1), "wrong"]);
     expect(refused.code).toBe(EXIT.fatal);
     expect(refused.stderr).toMatch(/Crisp refused the token \(401/);

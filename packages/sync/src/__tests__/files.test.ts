@@ -42,7 +42,7 @@ describe("a CSV file", () => {
     const from = file("users.csv", csv);
     const state = join(temp.dir, "csv-state");
     const reportFile = join(temp.dir, "csv-report.ndjson");
-    const before = emulator.requests().length;
+    const before = emulator.requestCount();
     const report = await syncContacts({
       ...emulatorTarget(emulator),
       from,
@@ -88,13 +88,13 @@ describe("a CSV file", () => {
     expect(await syncContacts(target)).toMatchObject({ duplicates: 1, failed: 0 });
     expect(contactData(emulator).get("t1@example.com")).toEqual({ plan: "team", seats: 3 });
 
-    let before = emulator.requests().length;
+    let before = emulator.requestCount();
     expect(await syncContacts(target)).toMatchObject({ written: 0, unchanged: 3, duplicates: 1 });
-    expect(emulator.requests().length).toBe(before);
+    expect(emulator.requestCount()).toBe(before);
 
     // The later row changes: only it is written.
     file("twins.csv", rows("t1@example.com,free,1", "t2@example.com,pro,2", "t1@example.com,team,4"));
-    before = emulator.requests().length;
+    before = emulator.requestCount();
     expect(await syncContacts(target)).toMatchObject({ written: 1, unchanged: 2 });
     expect(acceptedWrites(emulator, before)).toBe(1);
     expect(contactData(emulator).get("t1@example.com")).toEqual({ plan: "team", seats: 4 });
@@ -108,7 +108,7 @@ describe("a CSV file", () => {
 
   it("refuses two columns that normalise to the same key, naming both, before any write", async () => {
     const from = file("dup.csv", "email,Signup Date,signup_date\nada@example.com,1,2\n");
-    const before = emulator.requests().length;
+    const before = emulator.requestCount();
     const error = await syncContacts({ ...emulatorTarget(emulator), from, state: join(temp.dir, "dup") }).catch(
       (e: unknown) => e,
     );
@@ -117,7 +117,7 @@ describe("a CSV file", () => {
     expect((error as Error).message).toContain(
       'Columns "Signup Date" and "signup_date" both map to the key "signup_date"',
     );
-    expect(emulator.requests().length).toBe(before);
+    expect(emulator.requestCount()).toBe(before);
   });
 
   it("reports a row with the wrong number of fields and an unreadable file", async () => {
@@ -168,7 +168,7 @@ describe("an NDJSON file", () => {
       "b.ndjson",
       '{"email":"barbara@example.com","plan":"pro","seats":6,"trial":true,"coupon":null}\n',
     );
-    const before = emulator.requests().length;
+    const before = emulator.requestCount();
     const again = await syncContacts({ ...emulatorTarget(emulator), from: second, state });
     expect(again).toMatchObject({ written: 1, keysSet: 1, keysDeleted: 1 });
     expect(again.diffs).toEqual([{ line: 1, set: { seats: 6 }, deleted: ["coupon"], isNew: false }]);
@@ -181,7 +181,7 @@ describe("runs", () => {
   it("a dry run reports the diffs and writes nothing, not even the state", async () => {
     const from = file("dry.csv", "email,plan\nada@example.com,starter\ngrace@example.com,team\n");
     const state = join(temp.dir, "dry-state");
-    const before = emulator.requests().length;
+    const before = emulator.requestCount();
     const report = await syncContacts({
       websiteId: emulator.websiteId,
       apiUrl: `${emulator.url}/v1/`,
@@ -194,7 +194,7 @@ describe("runs", () => {
       { line: 2, set: { plan: "starter" }, deleted: [], isNew: true },
       { line: 3, set: { plan: "team" }, deleted: [], isNew: true },
     ]);
-    expect(emulator.requests().length).toBe(before);
+    expect(emulator.requestCount()).toBe(before);
     expect(contactData(emulator).get("ada@example.com")?.plan).toBe("enterprise");
     expect(existsSync(state)).toBe(false);
   });

@@ -23,18 +23,14 @@ export function emulatorTarget(emulator: Emulator) {
 /** Contact-data writes the emulator accepted (PATCH/PUT people/data answered 2xx), from `since` on. */
 export function acceptedWrites(emulator: Emulator, since = 0): number {
   return emulator
-    .requests()
-    .slice(since)
+    .requests({ since: since })
     .filter((r) => (r.method === "PATCH" || r.method === "PUT") && r.path.includes("/people/data/") && r.status < 300)
     .length;
 }
 
 /** Every REST request that wrote something (any status), from `since` on. */
 export function writeAttempts(emulator: Emulator, since = 0): number {
-  return emulator
-    .requests()
-    .slice(since)
-    .filter((r) => r.method !== "GET" && r.method !== "HEAD").length;
+  return emulator.requests({ since: since }).filter((r) => r.method !== "GET" && r.method !== "HEAD").length;
 }
 
 /** The emulator's contact data by email. */
