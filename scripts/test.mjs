@@ -26,6 +26,11 @@ if (!run("chromium", "node", ["scripts/ensure-chromium.mjs"])) {
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
+// The queue tests start their own redis-server (Debian's package): make sure there is one.
+if (!run("redis", "node", ["scripts/ensure-redis.mjs"])) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 run("build", "pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
 run("lint", "pnpm", ["exec", "biome", "ci", "."]);
 run("typecheck", "pnpm", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);

@@ -1,0 +1,54 @@
+import type { Emulator } from "@crisp-data/emulator";
+
+/** Basic-auth headers for the emulator's REST API. */
+export function restHeaders(emulator: Emulator): Record<string, string> {
+  return {
+    Authorization: `Basic ${Buffer.from(`${emulator.identifier}:${emulator.key}`).toString("base64")}`,
+    "X-Crisp-Tier": "plugin",
+    "Content-Type": "application/json",
+  };
+}
+
+/** Create contacts `user<i>@example.com` (with `data`), a few at a time, waiting out the emulator's rate limit. */
+export async function createContacts(
+  emulator: Emulator,
+  count: number,
+  data: Record<string, string> = {},
+): Promise<string[]> {
+  const emails = Array.from({ length: count }, (_, i) => `user${i}@example.com`);
+  let next = 0;
+  async function lane() {
+    while (next < emails.length) {
+      const email = emails[next++] as string;
+      for (;;) {
+        const response = await fetch(`${emulator.url}/v1/website/${emulator.websiteId}/people/profile`, {
+          method: "POST",
+          headers: restHeaders(emulator),
+          body: JSON.stringify({ email, person: { nickname: email }, data }),
+        });
+        if (response.ok) break;
+        if (response.status !== 429) throw new Error(`contact creation answered ${response.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, lane));
+  return emails;
+}
+
+/** Resolve once `check` holds, polling (a condition on Redis or the emulator, not a timing). */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Writes (PATCH/PUT) the emulator accepted for one contact path. */
+export function writesTo(emulator: Emulator, email: string): number {
+  const path = `/v1/website/${emulator.websiteId}/people/data/${encodeURIComponent(email)}`;
+  return emulator
+    .requests()
+    .filter((r) => (r.method === "PATCH" || r.method === "PUT") && r.path === path && r.status === 200).length;
+}
