@@ -15,7 +15,8 @@ try {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
-  worker.bullWorker.on("ready", () => console.log("[crisp-data] worker ready"));
+  // The id is BullMQ's (it prefixes the worker's job locks): handy to tell workers apart in logs.
+  console.log(`[crisp-data] worker ${worker.bullWorker.id} started`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);

@@ -52,3 +52,21 @@ export function writesTo(emulator: Emulator, email: string): number {
     .requests()
     .filter((r) => (r.method === "PATCH" || r.method === "PUT") && r.path === path && r.status === 200).length;
 }
+
+/** What a contact holds once every update of the fleet fixtures (`fixtures/producer.ts`) is written. */
+export function expectedFleetData(producers: number, rounds: number): Record<string, unknown> {
+  const data: Record<string, unknown> = { keep: "y" };
+  for (let p = 0; p < producers; p++) {
+    for (let r = 0; r < rounds; r++) data[`p${p}_r${r}`] = true;
+    data[`p${p}_last`] = rounds - 1;
+    if ((rounds - 1) % 2 === 0) data[`p${p}_flag`] = true;
+  }
+  return data;
+}
+
+/** The contact data the fleet fixtures start from: one key each producer deletes, one nobody touches. */
+export function initialFleetData(producers: number): Record<string, string> {
+  const data: Record<string, string> = { keep: "y" };
+  for (let p = 0; p < producers; p++) data[`legacy_p${p}`] = "x";
+  return data;
+}
