@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "../../../../scripts/ensure-redis.mjs";
 import { type CrispQueue, type CrispWorker, createCrispQueue, startCrispWorker } from "../index";
+import { scripts } from "../scripts";
 import { createContacts, until, writesTo } from "./helpers";
 
 let redis: RedisServer;
@@ -193,6 +194,30 @@ describe("worker", () => {
     expect(writes.filter((r) => r.status === 429).length).toBeGreaterThan(0);
     expect(writes.filter((r) => r.status === 200)).toHaveLength(60);
     expect((await queue.stats()).failed).toBe(0);
+  });
+
+  it("writes a patch whose producer died before adding its job (the sweep finds it)", async () => {
+    const [email] = await createContacts(emulator, 1);
+    const queue = producer();
+    // What a producer killed between its Redis merge and its job add leaves: a pending patch and no job.
+    const jobId = `contact/${emulator.websiteId}/${encodeURIComponent(email as string)}`;
+    const client = new Redis(redis.url);
+    await scripts.enqueue(
+      client,
+      [
+        `bull:${queueName}:crisp-data:patch:${jobId}`,
+        `bull:${queueName}:crisp-data:pending`,
+        `bull:${queueName}:crisp-data:done`,
+        `bull:${queueName}:${jobId}`,
+        `bull:${queueName}:failed`,
+      ],
+      [jobId, Date.now(), "0", "plan", JSON.stringify("pro")],
+    );
+    await client.quit();
+    expect((await queue.stats()).pendingTargets).toBe(1);
+    worker({}, { lockDurationMs: 300 });
+    await drained(queue);
+    expect(dataOf(email as string)).toEqual({ plan: "pro" });
   });
 
   it("close() finishes the write under way", async () => {
