@@ -1,9 +1,11 @@
-export { CrispApiError, CrispTimeoutError } from "./errors";
+export { CrispAbortError, CrispApiError, CrispTimeoutError } from "./errors";
+export type { CrispTier } from "./options";
 export {
+  type ContactWriteOptions,
   type CrispRestClient,
   type CrispRestClientOptions,
-  type CrispTier,
   createCrispRestClient,
+  type FlushOptions,
   type SyncFailure,
   type SyncReport,
 } from "./restClient";

@@ -1,13 +1,24 @@
-import { sleep } from "./retry";
-
 /** How fast a route may go, learned from its answers. */
 interface RouteState {
   /** Milliseconds between request starts; 0 = unpaced. */
   interval: number;
-  /** Earliest start of the next request. */
-  nextAt: number;
+  /** When the last request of this route was let through. */
+  lastStart: number;
+  /** A `Retry-After` (already capped by the caller) holds the route until then. */
+  pausedUntil: number;
   /** Times of the last successes (at most `SAMPLE`), to estimate the rate the API actually accepts. */
   successes: number[];
+  /** Last rate limit, and successes since: a route that stopped refusing speeds up fast. */
+  lastLimitAt: number;
+  streak: number;
+  /** Requests waiting for their start, in order; at most one per lane. */
+  waiters: Waiter[];
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface Waiter {
+  readonly since: number;
+  grant(waited: number): void;
 }
 
 export interface PacerOptions {
@@ -17,6 +28,11 @@ export interface PacerOptions {
 
 /** Interval after a first rate limit with fewer than two successes to measure a rate from. */
 const FALLBACK_INTERVAL_MS = 50;
+/**
+ * The slowest a route is ever paced. Without a ceiling, permanent 429s without `Retry-After` grew the interval
+ * by half each time, to gaps of 44 s. Beyond this, refusals cost a retry each rather than minutes of idling.
+ */
+export const MAX_INTERVAL_MS = 1_000;
 /** Each rate limit lengthens the interval this much, up to the measured accepted rate. */
 const SLOW_DOWN = 1.5;
 /** Successes the accepted rate is measured over (a count, not a time window, so a slow route still measures). */
@@ -27,22 +43,39 @@ const SAMPLE = 20;
  * with roughly one request in seven refused.
  */
 const SPEED_UP = 0.93;
+/**
+ * Once a route has gone `QUIET_MS` and `QUIET_STREAK` successes without a rate limit, each success halves the
+ * interval: the API has recovered, so full speed comes back within a few seconds (1 s → 0 in about 4 s), not
+ * after a hundred cautious steps. At a real limit, refusals arrive more often than that and the gentle step rules.
+ */
+const QUIET_MS = 1_000;
+const QUIET_STREAK = 4;
+const RECOVER = 0.5;
+
+/** Thrown by `acquire` when the route cannot start this request within the caller's budget. */
+export const OVER_BUDGET: unique symbol = Symbol("over budget");
 
 /**
  * Adaptive pacing per route. Crisp documents no rate-limit headers and says its limits are dynamic, so the only
  * signal is a 429/420 itself. Unpaced at first; each rate limit lengthens the route's interval by half (never past
- * the rate the API was just accepting, so we do not undershoot a real limit) and each success shortens it by 7%.
- * Steps are multiplicative, so a few stray rate limits (a busy node, not our rate) are forgotten within a few
- * dozen successes. Retry-After, when sent, pauses the route.
+ * the rate the API was just accepting, so we do not undershoot a real limit, and never past `MAX_INTERVAL_MS`)
+ * and each success shortens it. Steps are multiplicative, so a few stray rate limits (a busy node, not our rate)
+ * are forgotten within a few dozen successes. Waiters are let through one at a time at the interval of the
+ * moment, so a route that speeds up does not keep honouring starts booked at the slow pace.
  *
  * @example
  * const pacer = createPacer();
- * await pacer.acquire("PATCH people/data"); // resolves when a request may start
+ * const waited = await pacer.acquire("PATCH people/data", 60_000); // resolves when a request may start
  */
 export interface Pacer {
-  acquire(route: string): Promise<void>;
+  /**
+   * Resolves with the milliseconds waited once a request of `route` may start. Rejects with `OVER_BUDGET` once it
+   * is clear it cannot start within `budgetMs`, or with the signal's reason when it aborts.
+   */
+  acquire(route: string, budgetMs: number, signal?: AbortSignal): Promise<number>;
   onSuccess(route: string): void;
-  onRateLimit(route: string, retryAfterMs?: number): void;
+  /** `pauseMs`: a `Retry-After` the caller accepted (already within its budget). */
+  onRateLimit(route: string, pauseMs?: number): void;
   /** Current spacing of a route in ms (0 = unpaced); for tests and benchmarks. */
   interval(route: string): number;
 }
@@ -54,36 +87,96 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   function state(route: string): RouteState {
     let s = routes.get(route);
     if (!s) {
-      s = { interval: 0, nextAt: 0, successes: [] };
+      s = {
+        interval: 0,
+        lastStart: Number.NEGATIVE_INFINITY,
+        pausedUntil: 0,
+        successes: [],
+        lastLimitAt: Number.NEGATIVE_INFINITY,
+        streak: 0,
+        waiters: [],
+        timer: undefined,
+      };
       routes.set(route, s);
     }
     return s;
   }
 
+  const earliest = (s: RouteState) => Math.max(s.lastStart + s.interval, s.pausedUntil);
+
+  /** Lets through every waiter whose time has come, then sleeps until the next one's. */
+  function pump(s: RouteState): void {
+    if (s.timer !== undefined) clearTimeout(s.timer);
+    s.timer = undefined;
+    while (s.waiters.length > 0) {
+      const t = now();
+      const at = earliest(s);
+      if (at > t) {
+        s.timer = setTimeout(() => pump(s), Math.ceil(at - t));
+        return;
+      }
+      const waiter = s.waiters.shift() as Waiter;
+      s.lastStart = t;
+      waiter.grant(t - waiter.since);
+    }
+  }
+
   return {
-    acquire(route) {
+    acquire(route, budgetMs, signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
       const s = state(route);
       const t = now();
-      // Reserve the slot now so concurrent callers queue behind each other instead of starting together.
-      // A reservation is kept even if a rate limit arrives meanwhile: re-queueing every waiter on each rate
-      // limit starves them when rate limits come often (at most `concurrency` requests hold a reservation).
-      const start = Math.max(t, s.nextAt);
-      s.nextAt = start + s.interval;
-      return sleep(start - t);
+      if (s.waiters.length === 0 && earliest(s) <= t) {
+        s.lastStart = t;
+        return Promise.resolve(0);
+      }
+      // Known already: even with nobody ahead, the route's pause outlasts the budget.
+      if (earliest(s) - t > budgetMs) return Promise.reject(OVER_BUDGET);
+      return new Promise<number>((resolve, reject) => {
+        const leave = () => {
+          clearTimeout(deadline);
+          signal?.removeEventListener("abort", onAbort);
+          const index = s.waiters.indexOf(waiter);
+          if (index >= 0) s.waiters.splice(index, 1);
+        };
+        const onAbort = () => {
+          leave();
+          reject(signal?.reason);
+        };
+        const waiter: Waiter = {
+          since: t,
+          grant(waited) {
+            leave();
+            resolve(waited);
+          },
+        };
+        const deadline = setTimeout(() => {
+          leave();
+          reject(OVER_BUDGET);
+        }, budgetMs);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        s.waiters.push(waiter);
+        if (s.waiters.length === 1) pump(s);
+      });
     },
     onSuccess(route) {
       const s = state(route);
       const t = now();
       s.successes.push(t);
       if (s.successes.length > SAMPLE) s.successes.shift();
+      s.streak++;
       if (s.interval > 0) {
-        s.interval *= SPEED_UP;
+        const quiet = s.streak >= QUIET_STREAK && t - s.lastLimitAt >= QUIET_MS;
+        s.interval *= quiet ? RECOVER : SPEED_UP;
         if (s.interval < 0.5) s.interval = 0;
+        if (s.waiters.length > 0) pump(s);
       }
     },
-    onRateLimit(route, retryAfterMs) {
+    onRateLimit(route, pauseMs) {
       const s = state(route);
       const t = now();
+      s.lastLimitAt = t;
+      s.streak = 0;
       const oldest = s.successes[0];
       let next = s.interval > 0 ? s.interval * SLOW_DOWN : FALLBACK_INTERVAL_MS;
       if (oldest !== undefined && s.successes.length >= 2) {
@@ -92,8 +185,9 @@ export function createPacer(options: PacerOptions = {}): Pacer {
         const measured = (t - oldest) / s.successes.length;
         next = Math.min(next, Math.max(s.interval, measured));
       }
-      s.interval = Math.max(s.interval, next);
-      s.nextAt = Math.max(s.nextAt, t + s.interval, retryAfterMs === undefined ? 0 : t + retryAfterMs);
+      s.interval = Math.min(MAX_INTERVAL_MS, Math.max(s.interval, next));
+      if (pauseMs !== undefined) s.pausedUntil = Math.max(s.pausedUntil, t + pauseMs);
+      if (s.waiters.length > 0) pump(s);
     },
     interval(route) {
       return routes.get(route)?.interval ?? 0;

@@ -1,5 +1,4 @@
 import type { CrispWireValue } from "@crisp-data/core";
-import type { Lanes } from "./lanes";
 
 /**
  * Everything asked of one target since its last write started, merged: later calls override earlier ones
@@ -9,6 +8,8 @@ import type { Lanes } from "./lanes";
 export interface PendingEntry {
   readonly patch: Map<string, CrispWireValue>;
   replace: boolean;
+  /** Nickname for a contact created on a 404 (latest call wins). */
+  nickname: string | undefined;
   /** Shared by every call merged into this entry; already marked handled. */
   readonly promise: Promise<void>;
   resolve(): void;
@@ -19,20 +20,28 @@ interface TargetState<T> {
   readonly target: T;
   /** Calls not yet picked up by a request. */
   pending: PendingEntry | null;
-  /** A write to this target is under way; the next one waits, so writes to one target never overlap. */
-  running: boolean;
+  /** The write under way (writes to one target never overlap; the next one waits). */
+  running: AbortController | null;
 }
 
 /** What the queue hands to the writer: `take()` detaches the pending entry when its first request starts. */
 export interface WriteJob<T> {
   readonly target: T;
-  peek(): PendingEntry;
-  take(): PendingEntry;
+  /** Aborted by `failAll`: the writer stops wherever it is and fails what it took. */
+  readonly signal: AbortSignal;
+  /** The entry the write will take; `null` once `failAll` has failed it. */
+  peek(): PendingEntry | null;
+  take(): PendingEntry | null;
 }
 
 export interface TargetQueue<T> {
   /** Merge a call into the target's pending entry (creating and scheduling it when needed). */
   enqueue(key: string, target: T, merge: (entry: PendingEntry) => void): Promise<void>;
+  /**
+   * Fail every pending entry now and abort every write under way with `error`. Calls made afterwards start
+   * afresh. `onFail` hears of each entry failed here (writes under way report their own).
+   */
+  failAll(error: unknown, onFail: (target: T, entry: PendingEntry) => void): void;
   /** Targets with a write queued or under way. */
   readonly size: number;
   /** Resolves once no write is queued or under way. */
@@ -41,22 +50,28 @@ export interface TargetQueue<T> {
   whenBelow(limit: number): Promise<void>;
 }
 
-export function createTargetQueue<T>(lanes: Lanes, write: (job: WriteJob<T>) => Promise<void>): TargetQueue<T> {
+/**
+ * Per-target queue. Writes do not take a lane here: each request takes one and releases it before any backoff
+ * sleep, so a sleeping retry never stops other targets from being written.
+ */
+export function createTargetQueue<T>(write: (job: WriteJob<T>) => Promise<void>): TargetQueue<T> {
   const states = new Map<string, TargetState<T>>();
   let idleWaiters: Array<() => void> = [];
   let capacityWaiters: Array<{ limit: number; resolve: () => void }> = [];
 
   function schedule(key: string, state: TargetState<T>): void {
-    state.running = true;
-    void lanes.run(() => runOnce(state)).then(() => finish(key, state));
+    const controller = new AbortController();
+    state.running = controller;
+    void runOnce(state, controller.signal).then(() => finish(key, state));
   }
 
-  async function runOnce(state: TargetState<T>): Promise<void> {
+  async function runOnce(state: TargetState<T>, signal: AbortSignal): Promise<void> {
     const job: WriteJob<T> = {
       target: state.target,
-      peek: () => state.pending ?? fail("no pending entry"),
+      signal,
+      peek: () => state.pending,
       take: () => {
-        const entry = state.pending ?? fail("no pending entry");
+        const entry = state.pending;
         state.pending = null;
         return entry;
       },
@@ -74,7 +89,7 @@ export function createTargetQueue<T>(lanes: Lanes, write: (job: WriteJob<T>) => 
   }
 
   function finish(key: string, state: TargetState<T>): void {
-    state.running = false;
+    state.running = null;
     if (state.pending) {
       schedule(key, state);
       return;
@@ -103,13 +118,24 @@ export function createTargetQueue<T>(lanes: Lanes, write: (job: WriteJob<T>) => 
     enqueue(key, target, merge) {
       let state = states.get(key);
       if (!state) {
-        state = { target, pending: null, running: false };
+        state = { target, pending: null, running: null };
         states.set(key, state);
       }
       if (!state.pending) state.pending = createEntry();
       merge(state.pending);
       if (!state.running) schedule(key, state);
       return state.pending.promise;
+    },
+    failAll(error, onFail) {
+      for (const state of [...states.values()]) {
+        const entry = state.pending;
+        state.pending = null;
+        if (entry) {
+          entry.reject(error);
+          onFail(state.target, entry);
+        }
+        state.running?.abort(error);
+      }
     },
     get size() {
       return states.size;
@@ -134,9 +160,5 @@ function createEntry(): PendingEntry {
   });
   // Fire-and-forget callers never attach a handler; the failure still reaches the report and onError.
   promise.catch(() => {});
-  return { patch: new Map(), replace: false, promise, resolve, reject };
-}
-
-function fail(message: string): never {
-  throw new Error(`[crisp-data] internal: ${message}`);
+  return { patch: new Map(), replace: false, nickname: undefined, promise, resolve, reject };
 }

@@ -1,4 +1,4 @@
-import type { CrispDataValue, CrispWireValue } from "@crisp-data/core";
+import { CrispDataError, type CrispDataValue, type CrispWireValue } from "@crisp-data/core";
 
 /** What a write is about: one conversation's data or one contact's data. */
 export type CrispTarget =
@@ -10,6 +10,54 @@ export function targetKey(target: CrispTarget): string {
   return target.type === "session"
     ? `s\u0000${target.websiteId}\u0000${target.sessionId}`
     : `c\u0000${target.websiteId}\u0000${target.peopleId}`;
+}
+
+/**
+ * How messages name a target: the website and a short hash of the session or people id. A people id is often an
+ * email, and error messages end up in logs, which must not hold personal data.
+ */
+export function describeTarget(target: CrispTarget): string {
+  return target.type === "session"
+    ? `session #${shortHash(target.sessionId)} of website ${target.websiteId}`
+    : `contact #${shortHash(target.peopleId)} of website ${target.websiteId}`;
+}
+
+/** FNV-1a, 32 bits: enough to tell targets apart in a log; no import, so it runs in edge runtimes too. */
+export function shortHash(value: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    hash ^= value.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * An id that travels as one URL path segment. `encodeURIComponent` leaves `.` and `..`, which URL resolution
+ * turns into "this folder" and "the parent": peopleId `..` would PATCH the people list. A `/` (raw or `%2F`) could
+ * split the segment at any proxy that decodes paths. The message never quotes the id: it may be an email.
+ */
+export function checkId(value: unknown, name: string): string {
+  if (typeof value !== "string" || value === "") return badId(name, "must be a non-empty string");
+  let decoded = value;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    // Not percent-encoded text: the raw value is what travels (encoded once more).
+  }
+  for (const form of [value, decoded]) {
+    if (form === "." || form === ".." || form.includes("/")) return badId(name, 'must not be "." or ".." or hold "/"');
+  }
+  return value;
+}
+
+function badId(name: string, rule: string): never {
+  throw new CrispDataError([{ key: name, code: "invalid_value" }], `[crisp-data] ${name} ${rule}.`);
+}
+
+/** Crisp's people routes accept an email as people id; only those can be created on a 404. */
+export function isEmail(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(value);
 }
 
 /**
@@ -39,13 +87,4 @@ export function setKeys(patch: ReadonlyMap<string, CrispWireValue>): Record<stri
 export function hasDeletes(patch: ReadonlyMap<string, CrispWireValue>): boolean {
   for (const value of patch.values()) if (value === "") return true;
   return false;
-}
-
-/** The `data` map inside a GET answer (`{ data: { … } }` for both meta and people data), `{}` when absent. */
-export function dataOf(payload: unknown): Record<string, unknown> {
-  if (typeof payload === "object" && payload !== null && "data" in payload) {
-    const data = (payload as { data: unknown }).data;
-    if (typeof data === "object" && data !== null && !Array.isArray(data)) return data as Record<string, unknown>;
-  }
-  return {};
 }

@@ -35,9 +35,9 @@ describe("contact data, reads, auth", () => {
   it("URL-encodes people_id and website ids", async () => {
     const api = fakeCrisp();
     const crisp = createCrispRestClient({ ...base, fetch: api.fetch });
-    await crisp.setContactData("w", "a+b#c?d/e@x.com", { a: 1 });
-    expect(api.calls[0]?.path).toBe(`/v1/website/w/people/data/${encodeURIComponent("a+b#c?d/e@x.com")}`);
-    expect(api.contacts.get("w/a+b#c?d/e@x.com")).toEqual({ a: 1 });
+    await crisp.setContactData("w w", "a+b#c?d&e%@x.com", { a: 1 });
+    expect(api.calls[0]?.path).toBe(`/v1/website/w%20w/people/data/${encodeURIComponent("a+b#c?d&e%@x.com")}`);
+    expect(api.contacts.get("w w/a+b#c?d&e%@x.com")).toEqual({ a: 1 });
   });
 
   it("reads session and contact data", async () => {

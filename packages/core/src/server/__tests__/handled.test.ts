@@ -60,7 +60,13 @@ describe("fire and forget, reports, errors", () => {
     );
   });
 
-  it("rejects a client without credentials", () => {
-    expect(() => createCrispRestClient({ identifier: "", key: "k" })).toThrow(CrispDataError);
+  it("checks credentials at the first request, not at creation, and sends nothing without them", async () => {
+    const api = fakeCrisp();
+    const crisp = createCrispRestClient({ identifier: "", key: "k", fetch: api.fetch });
+    const error = await crisp.setContactData("w", "p", { a: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CrispDataError);
+    expect(error).toMatchObject({ key: "identifier" });
+    expect(api.calls).toEqual([]);
+    expect((await crisp.flush()).failures).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createCrispRestClient } from "../index";
-import { createPacer } from "../pacer";
+import { createPacer, OVER_BUDGET } from "../pacer";
 import { base } from "./fakeCrisp";
 
 describe("adaptive pacing", () => {
@@ -41,15 +41,26 @@ describe("adaptive pacing", () => {
     expect(pacer.interval("GET people/data")).toBe(0);
   });
 
-  it("honours Retry-After by pausing the route", async () => {
-    let t = 1_000;
-    const pacer = createPacer({ now: () => t });
-    pacer.onRateLimit("r", 3_000);
-    t += 10;
-    // The reservation is 2,990 ms away on the fake clock; sleep uses the real one, so only check the reservation.
-    void pacer.acquire("r");
-    t += 1;
-    expect(pacer.interval("r")).toBe(50);
+  it("honours Retry-After by pausing the route, and refuses at once a wait beyond the budget", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    try {
+      const pacer = createPacer();
+      pacer.onRateLimit("r", 3_000);
+      expect(pacer.interval("r")).toBe(50);
+      await expect(pacer.acquire("r", 2_000)).rejects.toBe(OVER_BUDGET);
+      let waited: number | undefined;
+      void pacer.acquire("r", 5_000).then((ms) => {
+        waited = ms;
+      });
+      await vi.advanceTimersByTimeAsync(2_990);
+      expect(waited).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(20);
+      expect(waited).toBe(3_000);
+      // Other routes are not paused.
+      await expect(pacer.acquire("other", 0)).resolves.toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("makes the client slow down instead of hammering a rate-limited route", async () => {

@@ -1,5 +1,5 @@
 import { CrispDataError } from "@crisp-data/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CrispApiError, CrispTimeoutError, createCrispRestClient } from "../index";
 import { backoffDelay, parseRetryAfter, resolveRetry } from "../retry";
 import { base, fakeCrisp } from "./fakeCrisp";
@@ -77,12 +77,21 @@ describe("retries", () => {
   });
 
   it("honours Retry-After", async () => {
-    const api = fakeCrisp();
-    api.fault({ status: 429, retryAfter: "0.15" });
-    const crisp = createCrispRestClient({ ...base, fetch: api.fetch, retry: fast });
-    await crisp.setContactData("w", "p", { a: 1 });
-    const [first, second] = api.calls;
-    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(140);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    try {
+      const api = fakeCrisp();
+      api.fault({ status: 429, retryAfter: "2" });
+      const crisp = createCrispRestClient({ ...base, fetch: api.fetch, retry: fast });
+      const done = crisp.setContactData("w", "p", { a: 1 });
+      await vi.advanceTimersByTimeAsync(1_990);
+      expect(api.calls).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(20);
+      await done;
+      const [first, second] = api.calls;
+      expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(2_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("draws full-jitter exponential backoff below a doubling, capped ceiling", () => {
@@ -93,11 +102,30 @@ describe("retries", () => {
     expect(backoffDelay(3, retry, () => 0.5)).toBe(400);
   });
 
-  it("reads Retry-After as seconds or an HTTP date", () => {
+  it("reads Retry-After as delta-seconds or an HTTP date, and nothing else", () => {
     expect(parseRetryAfter("2")).toBe(2_000);
+    expect(parseRetryAfter(" 120 ")).toBe(120_000);
     expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter("soon")).toBeUndefined();
     const now = Date.parse("2026-01-01T00:00:00Z");
     expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:03 GMT", now)).toBe(3_000);
+    expect(parseRetryAfter("Thursday, 01-Jan-26 00:00:03 GMT", now)).toBe(3_000);
+    expect(parseRetryAfter("Thu Jan  1 00:00:03 2026", now)).toBe(3_000);
+    expect(parseRetryAfter("Wed, 31 Dec 2025 23:00:00 GMT", now)).toBe(0);
+    // Number() and Date.parse() would read every one of these as a wait.
+    for (const junk of [
+      "soon",
+      "",
+      "0.15",
+      "1e3",
+      "0x10",
+      "-5",
+      "+3",
+      "Infinity",
+      "2026-01-01",
+      "Thu, 1 Jan 2026 00:00:03 GMT",
+      "3 s",
+    ]) {
+      expect(parseRetryAfter(junk, now), junk).toBeUndefined();
+    }
   });
 });

@@ -1,0 +1,273 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CrispAbortError, CrispApiError, createCrispRestClient } from "../index";
+import { createPacer, MAX_INTERVAL_MS } from "../pacer";
+import { base, fakeCrisp, refusedError } from "./fakeCrisp";
+
+// Every bound here runs on fake timers: the numbers are the client's own clock, never the machine's speed.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** Advances fake time in steps until `promise` settles; returns the fake milliseconds it took. */
+async function settleWithin(promise: Promise<unknown>, limitMs: number, stepMs = 100): Promise<number> {
+  let settled = false;
+  void promise.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  const start = Date.now();
+  while (!settled && Date.now() - start < limitMs) await vi.advanceTimersByTimeAsync(stepMs);
+  await vi.advanceTimersByTimeAsync(0);
+  expect(settled, `still pending after ${limitMs} ms`).toBe(true);
+  return Date.now() - start;
+}
+
+const ok = () => new Response('{"error":false,"reason":"updated","data":{}}', { status: 200 });
+const limited = (headers?: Record<string, string>) =>
+  new Response('{"error":true,"reason":"rate_limited","data":{}}', { status: 429, headers });
+
+describe("every wait is bounded", () => {
+  it.each([
+    ["delta-seconds", "999999"],
+    ["an HTTP date", "Fri, 31 Dec 2100 23:59:59 GMT"],
+  ])("a Retry-After beyond maxWaitMs (%s) fails that write at once and does not pause the route", async (_, header) => {
+    const api = fakeCrisp();
+    api.fault({ status: 429, retryAfter: header });
+    const crisp = createCrispRestClient({ ...base, fetch: api.fetch });
+    const first = crisp.setContactData("w", "a@x.com", { a: 1 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await first).toMatchObject({ status: 429, reason: "rate_limited" });
+    // A later write to another contact starts right away.
+    let written = false;
+    void crisp.setContactData("w", "b@x.com", { b: 1 }).then(() => {
+      written = true;
+    });
+    await vi.advanceTimersByTimeAsync(MAX_INTERVAL_MS);
+    expect(written).toBe(true);
+    expect(api.contacts.get("w/b@x.com")).toEqual({ b: 1 });
+  });
+
+  it("a Retry-After within maxWaitMs is honoured, and the pause is charged to it", async () => {
+    const api = fakeCrisp();
+    api.fault({ status: 429, retryAfter: "5" }, { status: 429, retryAfter: "5" });
+    const crisp = createCrispRestClient({ ...base, fetch: api.fetch, retry: { maxWaitMs: 8_000 } });
+    const result = crisp.setContactData("w", "a@x.com", { a: 1 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(4_900);
+    expect(api.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(api.calls).toHaveLength(2);
+    // 5 s waited; another 5 s would pass 8 s: fail now.
+    expect(await result).toMatchObject({ status: 429, reason: "rate_limited" });
+  });
+
+  it("permanent 429s without Retry-After: flush() of 10 contacts with maxWaitMs 3000 settles, all rate_limited", async () => {
+    const starts: number[] = [];
+    const crisp = createCrispRestClient({
+      ...base,
+      fetch: async () => {
+        starts.push(Date.now());
+        return limited();
+      },
+      retry: { maxWaitMs: 3_000 },
+    });
+    for (let i = 0; i < 10; i++) void crisp.setContactData("w", `p${i}@x.com`, { a: i });
+    const flushed = crisp.flush();
+    // Each write may wait 3 s on rate limits and pacing; lanes are freed while waiting.
+    expect(await settleWithin(flushed, 10_000)).toBeLessThanOrEqual(10_000);
+    const report = await flushed;
+    expect(report.failures).toHaveLength(10);
+    for (const { error } of report.failures) expect(error).toMatchObject({ status: 429, reason: "rate_limited" });
+    // The pacer never spaces requests further apart than its ceiling while writes are waiting.
+    const gaps = starts.slice(1).map((t, i) => t - (starts[i] ?? t));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(MAX_INTERVAL_MS);
+  });
+
+  it("recovers within a few seconds of a 10 s burst of 429s: 20 writes done by second 15", async () => {
+    const start = Date.now();
+    let accepted = 0;
+    const crisp = createCrispRestClient({
+      ...base,
+      fetch: async () => {
+        if (Date.now() - start < 10_000) return limited();
+        accepted++;
+        return ok();
+      },
+    });
+    for (let i = 0; i < 20; i++) void crisp.setContactData("w", `p${i}@x.com`, { a: i });
+    const flushed = crisp.flush();
+    expect(await settleWithin(flushed, 15_000)).toBeLessThanOrEqual(15_000);
+    expect((await flushed).failures).toEqual([]);
+    expect(accepted).toBe(20);
+  });
+
+  it("pacer: the interval has a ceiling, and comes back to unpaced within 5 s of the API recovering", () => {
+    let t = 0;
+    const pacer = createPacer({ now: () => t });
+    const route = "PATCH people/data";
+    for (let i = 0; i < 1_000; i++) {
+      t += 10;
+      pacer.onRateLimit(route);
+    }
+    expect(pacer.interval(route)).toBe(MAX_INTERVAL_MS);
+    // The API is healthy again: requests go out at the pacer's interval and all succeed.
+    const recovered = t;
+    let successes = 0;
+    while (pacer.interval(route) > 0 && t - recovered < 60_000) {
+      t += Math.max(1, pacer.interval(route));
+      pacer.onSuccess(route);
+      successes++;
+    }
+    expect(pacer.interval(route)).toBe(0);
+    expect(t - recovered).toBeLessThanOrEqual(5_000);
+    expect(successes).toBeLessThan(20);
+  });
+
+  it("pacer: at a steady real limit, it stays near the accepted rate instead of collapsing", () => {
+    let t = 0;
+    const pacer = createPacer({ now: () => t });
+    const route = "r";
+    // 1 refusal per 7 successes at 5 ms apart (a 200/s limit): the interval settles, never reaching 0.
+    for (let round = 0; round < 200; round++) {
+      for (let i = 0; i < 7; i++) {
+        t += 5;
+        pacer.onSuccess(route);
+      }
+      t += 5;
+      pacer.onRateLimit(route);
+    }
+    expect(pacer.interval(route)).toBeGreaterThan(2);
+    expect(pacer.interval(route)).toBeLessThan(20);
+  });
+});
+
+describe("an API that is down settles promptly", () => {
+  it("1,000 pending contacts against a refused port settle within 30 s with default options", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
+    let attempts = 0;
+    const crisp = createCrispRestClient({
+      ...base,
+      fetch: async () => {
+        attempts++;
+        throw refusedError();
+      },
+    });
+    for (let i = 0; i < 1_000; i++) void crisp.setContactData("w", `p${i}@x.com`, { a: i });
+    const flushed = crisp.flush();
+    expect(await settleWithin(flushed, 30_000)).toBeLessThanOrEqual(30_000);
+    const report = await flushed;
+    expect(report.failures).toHaveLength(1_000);
+    expect(new Set(report.failures.map((f) => f.target.type === "contact" && f.target.peopleId)).size).toBe(1_000);
+    for (const { error } of report.failures) expect((error.cause as { code?: string }).code).toBe("ECONNREFUSED");
+    // One write spent its budget (1 + 4 attempts); the rest failed with it instead of each spending its own.
+    expect(attempts).toBeLessThan(1_000 * 5);
+    expect(crisp.pending).toBe(0);
+  });
+
+  it("a refused host fails every pending target together, then new writes try again", async () => {
+    let down = true;
+    const api = fakeCrisp();
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      if (down) throw refusedError();
+      return api.fetch(input, init);
+    };
+    const crisp = createCrispRestClient({ ...base, fetch, concurrency: 2 });
+    const promises = Array.from({ length: 50 }, (_, i) => crisp.setContactData("w", `p${i}@x.com`, { a: i }));
+    const settled = Promise.allSettled(promises);
+    await settleWithin(settled, 30_000);
+    expect((await settled).every((r) => r.status === "rejected")).toBe(true);
+    down = false;
+    await crisp.setContactData("w", "back@x.com", { a: 1 });
+    expect(api.contacts.get("w/back@x.com")).toEqual({ a: 1 });
+  });
+
+  it("backoff does not hold a lane: with concurrency 1, other targets are written while one sleeps", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.99);
+    const api = fakeCrisp();
+    api.fault(503);
+    const crisp = createCrispRestClient({ ...base, fetch: api.fetch, concurrency: 1, retry: { minDelayMs: 5_000 } });
+    let slowDone = false;
+    void crisp.setContactData("w", "slow@x.com", { a: 1 }).then(() => {
+      slowDone = true;
+    });
+    const others = Promise.all(Array.from({ length: 5 }, (_, i) => crisp.setContactData("w", `p${i}@x.com`, { a: i })));
+    await vi.advanceTimersByTimeAsync(10);
+    await others;
+    expect(slowDone).toBe(false);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(slowDone).toBe(true);
+  });
+
+  it("flush({ timeoutMs }) settles by its deadline, aborting what is in flight and reporting every unwritten target", async () => {
+    const signals: AbortSignal[] = [];
+    // Worst case: a fetch that never settles and ignores its signal.
+    const crisp = createCrispRestClient({
+      ...base,
+      timeoutMs: 60_000,
+      fetch: (_url, init) => {
+        if (init?.signal) signals.push(init.signal);
+        return new Promise<Response>(() => {});
+      },
+    });
+    const writes = Array.from({ length: 10 }, (_, i) => crisp.setContactData("w", `p${i}@x.com`, { a: i }));
+    const flushed = crisp.flush({ timeoutMs: 5_000 });
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(crisp.pending).toBe(10);
+    expect(await settleWithin(flushed, 1, 1)).toBeLessThanOrEqual(1);
+    const report = await flushed;
+    expect(report.failures).toHaveLength(10);
+    for (const { error } of report.failures) expect(error).toBeInstanceOf(CrispAbortError);
+    // The 4 requests in flight were aborted, the 6 queued never sent.
+    expect(signals).toHaveLength(4);
+    expect(signals.every((s) => s.aborted)).toBe(true);
+    for (const write of writes) await expect(write).rejects.toBeInstanceOf(CrispAbortError);
+    expect(crisp.pending).toBe(0);
+  });
+
+  it("flush({ signal }) settles when the signal aborts, also mid-backoff, and the client keeps working", async () => {
+    const api = fakeCrisp();
+    api.fault(...Array<number>(5).fill(503));
+    const crisp = createCrispRestClient({ ...base, fetch: api.fetch, retry: { minDelayMs: 10_000 } });
+    void crisp.setContactData("w", "a@x.com", { a: 1 });
+    const controller = new AbortController();
+    const flushed = crisp.flush({ signal: controller.signal });
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort(new Error("shutdown"));
+    await vi.advanceTimersByTimeAsync(0);
+    const report = await flushed;
+    expect(report.failures).toHaveLength(1);
+    expect(report.failures[0]?.error).toBeInstanceOf(CrispAbortError);
+    expect(report.failures[0]?.error.cause).toEqual(new Error("shutdown"));
+    // An already-aborted signal settles at once.
+    void crisp.setContactData("w", "b@x.com", { b: 1 });
+    expect((await crisp.flush({ signal: AbortSignal.abort() })).failures).toHaveLength(1);
+    // And writes still go through afterwards (the 503s left are within the retries budget).
+    const later = crisp.setContactData("w", "c@x.com", { c: 1 });
+    await vi.advanceTimersByTimeAsync(200_000);
+    await expect(later).resolves.toBeUndefined();
+    expect(api.contacts.get("w/c@x.com")).toEqual({ c: 1 });
+  });
+
+  it("flush() without a deadline still waits for every write", async () => {
+    const api = fakeCrisp({ latencyMs: 1_000 });
+    const crisp = createCrispRestClient({ ...base, fetch: api.fetch });
+    void crisp.setContactData("w", "a@x.com", { a: 1 });
+    const flushed = crisp.flush({ timeoutMs: 5_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await flushed).toEqual({ requests: 1, retries: 0, failures: [] });
+  });
+
+  it("a failed write carries a typed error: CrispApiError for answers", async () => {
+    const api = fakeCrisp();
+    api.fault(400);
+    const crisp = createCrispRestClient({ ...base, fetch: api.fetch });
+    await expect(crisp.setContactData("w", "a@x.com", { a: 1 })).rejects.toBeInstanceOf(CrispApiError);
+  });
+});
