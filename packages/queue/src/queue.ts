@@ -1,12 +1,12 @@
 import type { CrispDataInput } from "@crisp-data/core";
-import type { CrispTarget } from "@crisp-data/core/server";
+import type { ContactWriteOptions, CrispTarget } from "@crisp-data/core/server";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type CrispQueueConnection, closeConnection, openConnection } from "./connection";
 import { encodeEntries } from "./patch";
 import { scripts } from "./scripts";
 import { type CrispJobData, JOB_NAME, JOB_OPTIONS, jobIdOf, type QueueKeys, queueKeys } from "./targets";
-import { checkData, contactTarget, sessionTarget } from "./validate";
+import { checkData, checkNickname, contactTarget, sessionTarget } from "./validate";
 
 /** Default BullMQ queue name: one queue per Crisp credential. */
 export const DEFAULT_QUEUE_NAME = "crisp-data";
@@ -38,19 +38,30 @@ export interface CrispQueueStats {
 export interface CrispQueue {
   /**
    * Merge `data` into a contact's data (`null`, `undefined` and `""` delete a key). Resolves once the update is
-   * durable in Redis, not when it reaches Crisp.
+   * durable in Redis, not when it reaches Crisp. A contact missing in Crisp whose `peopleId` is an email is
+   * created by the worker (with `options.nickname`, default the email's local part), as the REST client does.
    * @throws CrispDataError synchronously for an invalid key, value or id; nothing is stored.
    * @example
-   * await queue.setContactData(websiteId, "ada@example.com", { plan: "pro", trial_ends: null });
+   * await queue.setContactData(websiteId, "ada@example.com", { plan: "pro", trial_ends: null }, { nickname: "Ada" });
    */
-  setContactData(websiteId: string, peopleId: string, data: CrispDataInput): Promise<void>;
+  setContactData(
+    websiteId: string,
+    peopleId: string,
+    data: CrispDataInput,
+    options?: ContactWriteOptions,
+  ): Promise<void>;
   /**
    * Replace a contact's whole data map; `{}` clears it. Updates queued before it for this contact are dropped.
    * @throws CrispDataError synchronously for invalid input.
    * @example
    * await queue.replaceContactData(websiteId, peopleId, {});
    */
-  replaceContactData(websiteId: string, peopleId: string, data: CrispDataInput): Promise<void>;
+  replaceContactData(
+    websiteId: string,
+    peopleId: string,
+    data: CrispDataInput,
+    options?: ContactWriteOptions,
+  ): Promise<void>;
   /**
    * Merge `data` into a conversation's custom data. Resolves once durable in Redis.
    * @throws CrispDataError synchronously for invalid input.
@@ -125,7 +136,7 @@ export function createCrispQueue(options: CrispQueueOptions): CrispQueue {
   const inFlight = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
 
-  function enqueue(target: CrispTarget, data: CrispDataInput, replace: boolean): Promise<void> {
+  function enqueue(target: CrispTarget, data: CrispDataInput, replace: boolean, nickname = ""): Promise<void> {
     const entries = checkData(data);
     if (closing) return Promise.reject(new Error("[crisp-data] This queue is closed: create a new one."));
     // An empty merge changes nothing, as with the REST client.
@@ -135,7 +146,7 @@ export function createCrispQueue(options: CrispQueueOptions): CrispQueue {
       const verdict = await scripts.enqueue(
         redis,
         [keys.patch(jobId), keys.pending, keys.done, queue.toKey(jobId), queue.toKey("failed")],
-        [jobId, Date.now(), replace ? "1" : "0", ...encodeEntries(entries)],
+        [jobId, Date.now(), replace ? "1" : "0", nickname, ...encodeEntries(entries)],
       );
       if (verdict === 1 || verdict === 2) await scheduler.schedule(jobId, target, verdict === 2);
     })();
@@ -145,11 +156,11 @@ export function createCrispQueue(options: CrispQueueOptions): CrispQueue {
   }
 
   return {
-    setContactData(websiteId, peopleId, data) {
-      return enqueue(contactTarget(websiteId, peopleId), data, false);
+    setContactData(websiteId, peopleId, data, options) {
+      return enqueue(contactTarget(websiteId, peopleId), data, false, checkNickname(options));
     },
-    replaceContactData(websiteId, peopleId, data) {
-      return enqueue(contactTarget(websiteId, peopleId), data, true);
+    replaceContactData(websiteId, peopleId, data, options) {
+      return enqueue(contactTarget(websiteId, peopleId), data, true, checkNickname(options));
     },
     setSessionData(websiteId, sessionId, data) {
       return enqueue(sessionTarget(websiteId, sessionId), data, false);

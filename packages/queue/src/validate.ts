@@ -1,5 +1,5 @@
 import { CrispDataError, type CrispDataInput, type CrispWireValue, validateInputStrict } from "@crisp-data/core";
-import type { CrispTarget } from "@crisp-data/core/server";
+import type { ContactWriteOptions, CrispTarget } from "@crisp-data/core/server";
 
 /** The same checks as `@crisp-data/core/server`'s REST client, thrown synchronously as a `CrispDataError`. */
 export function checkId(value: string, name: string): string {
@@ -15,6 +15,19 @@ export function contactTarget(websiteId: string, peopleId: string): CrispTarget 
 
 export function sessionTarget(websiteId: string, sessionId: string): CrispTarget {
   return { type: "session", websiteId: checkId(websiteId, "websiteId"), sessionId: checkId(sessionId, "sessionId") };
+}
+
+/** `{ nickname }` as the REST client checks it: absent, or a non-empty string. */
+export function checkNickname(options: ContactWriteOptions | undefined): string | undefined {
+  const nickname = options?.nickname;
+  if (nickname === undefined) return undefined;
+  if (typeof nickname !== "string" || nickname.trim() === "") {
+    throw new CrispDataError(
+      [{ key: "nickname", code: "invalid_value" }],
+      "[crisp-data] nickname must be a non-empty string.",
+    );
+  }
+  return nickname;
 }
 
 export function checkData(data: CrispDataInput): Map<string, CrispWireValue> {

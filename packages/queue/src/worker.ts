@@ -17,9 +17,10 @@ export interface CrispWorkerOptions extends CrispQueueBaseOptions {
   /**
    * The REST client each worker writes with (`identifier`, `key`, `baseUrl`, `tier`, `timeoutMs`, …). Its
    * `concurrency` is set to `jobConcurrency`, and rate limits are not waited out inside it (`retry.maxWaitMs` is
-   * 0): a 429 pauses every worker of the queue instead, through `worker.rateLimit()`.
+   * 0): a 429 pauses every worker of the queue instead, through `worker.rateLimit()`. Default `{}`: the token
+   * from `CRISP_API_IDENTIFIER` and `CRISP_API_KEY`, as the REST client reads them.
    */
-  rest: CrispRestClientOptions;
+  rest?: CrispRestClientOptions;
   /** Jobs (targets) this worker writes at once (default 4). */
   jobConcurrency?: number;
   /**
@@ -65,12 +66,6 @@ const DEFAULT_LIMITER = { max: 10, duration: 1000 };
  * process.on("SIGTERM", () => void worker.close());
  */
 export function startCrispWorker(options: CrispWorkerOptions): CrispWorker {
-  if (!options?.rest) {
-    throw new CrispDataError(
-      [{ key: "rest", code: "invalid_value" }],
-      "[crisp-data] startCrispWorker needs rest: { identifier, key } (your Crisp token).",
-    );
-  }
   const jobConcurrency = positive(options.jobConcurrency ?? 4, "jobConcurrency");
   const lockDuration = positive(options.lockDurationMs ?? 5000, "lockDurationMs");
   const pauseMs = positive(options.rateLimitPauseMs ?? 1000, "rateLimitPauseMs");
@@ -80,7 +75,7 @@ export function startCrispWorker(options: CrispWorkerOptions): CrispWorker {
   const rest = createCrispRestClient({
     ...options.rest,
     concurrency: jobConcurrency,
-    retry: { ...options.rest.retry, maxWaitMs: 0 },
+    retry: { ...options.rest?.retry, maxWaitMs: 0 },
   });
   const redis = openConnection(options.connection, "startCrispWorker", true);
   const scheduler = createScheduler(redis, options);
@@ -134,9 +129,10 @@ export function startCrispWorker(options: CrispWorkerOptions): CrispWorker {
 
   function write(target: CrispTarget, patch: DecodedPatch): Promise<void> {
     if (target.type === "session") return rest.setSessionData(target.websiteId, target.sessionId, patch.data);
+    const options = patch.nickname === undefined ? undefined : { nickname: patch.nickname };
     return patch.replace
-      ? rest.replaceContactData(target.websiteId, target.peopleId, patch.data)
-      : rest.setContactData(target.websiteId, target.peopleId, patch.data);
+      ? rest.replaceContactData(target.websiteId, target.peopleId, patch.data, options)
+      : rest.setContactData(target.websiteId, target.peopleId, patch.data, options);
   }
 
   /** After the job left (removed, or failed): clear its done mark and reschedule what arrived meanwhile. */

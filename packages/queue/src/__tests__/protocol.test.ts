@@ -31,12 +31,12 @@ beforeEach(async () => {
   keys = queueKeys(queue.toKey);
 });
 
-function enqueue(fields: Record<string, unknown>, replace = false, now = Date.now()) {
+function enqueue(fields: Record<string, unknown>, replace = false, now = Date.now(), nickname = "") {
   const args = Object.entries(fields).flatMap(([k, v]) => [k, JSON.stringify(v)]);
   return scripts.enqueue(
     redis,
     [keys.patch(id), keys.pending, keys.done, queue.toKey(id), queue.toKey("failed")],
-    [id, now, replace ? "1" : "0", ...args],
+    [id, now, replace ? "1" : "0", nickname, ...args],
   );
 }
 const take = async () =>
@@ -81,6 +81,14 @@ describe("patches", () => {
     await enqueue({ only: true }, true);
     await enqueue({ seats: 3 });
     expect(await take()).toEqual({ replace: true, data: { only: true, seats: 3 } });
+  });
+
+  it("keeps the latest nickname given, across a replace", async () => {
+    await enqueue({ plan: "free" }, false, Date.now(), "Ada");
+    await enqueue({ only: true }, true);
+    expect(await take()).toEqual({ replace: true, nickname: "Ada", data: { only: true } });
+    await enqueue({ seats: 1 }, false, Date.now(), "Ada L.");
+    expect(await take()).toEqual({ replace: true, nickname: "Ada L.", data: { only: true, seats: 1 } });
   });
 
   it("an in-flight patch whose write did not finish is taken again, under the newer pending one", async () => {

@@ -131,6 +131,20 @@ describe("worker", () => {
     expect(writesTo(emulator, email as string)).toBe(2);
   });
 
+  it("creates a contact missing in Crisp, with the nickname of the update (the REST client's createMissing)", async () => {
+    const queue = producer();
+    await queue.setContactData(emulator.websiteId, "new@example.com", { plan: "pro" }, { nickname: "Newcomer" });
+    expect(() => queue.setContactData(emulator.websiteId, "new@example.com", {}, { nickname: " " })).toThrow(
+      /nickname/,
+    );
+    worker();
+    await drained(queue);
+    expect(emulator.contacts().find((c) => c.email === "new@example.com")).toMatchObject({
+      nickname: "Newcomer",
+      data: { plan: "pro" },
+    });
+  });
+
   it("writes session data", async () => {
     const response = await fetch(`${emulator.url}/v1/website/${emulator.websiteId}/conversation`, {
       method: "POST",
@@ -151,7 +165,8 @@ describe("worker", () => {
   it("keeps a job Crisp refused in the failed set with its CrispApiError, and retries it on the next update", async () => {
     const queue = producer();
     const errors: unknown[] = [];
-    worker({}, { onError: (error: unknown) => errors.push(error) });
+    // Without createMissing the REST client leaves a missing contact missing: Crisp answers 404.
+    worker({ createMissing: false }, { onError: (error: unknown) => errors.push(error) });
     await queue.setContactData(emulator.websiteId, "nobody@example.com", { plan: "pro" });
     await until(async () => (await queue.stats()).failed === 1, "job failed");
     const [job] = await queue.bullQueue.getFailed();
@@ -211,7 +226,7 @@ describe("worker", () => {
         `bull:${queueName}:${jobId}`,
         `bull:${queueName}:failed`,
       ],
-      [jobId, Date.now(), "0", "plan", JSON.stringify("pro")],
+      [jobId, Date.now(), "0", "", "plan", JSON.stringify("pro")],
     );
     await client.quit();
     expect((await queue.stats()).pendingTargets).toBe(1);
