@@ -4,7 +4,7 @@ import type { CrispWorkerOptions } from "./worker";
 /**
  * Worker options from the environment, for the `crisp-data-worker` bin: `REDIS_URL` (default
  * `redis://127.0.0.1:6379`), `CRISP_API_IDENTIFIER` and `CRISP_API_KEY` (required), `CRISP_API_URL` (default
- * Crisp's), and optionally `CRISP_RATE_LIMIT` (jobs per second for the whole fleet, default 10),
+ * Crisp's), and optionally `CRISP_RATE_LIMIT` (jobs per second for the whole fleet, default 10, in windows of about 100 ms: see `smoothLimiter`),
  * `CRISP_JOB_CONCURRENCY` (default 4), `CRISP_LOCK_MS` (default 5000), `CRISP_QUEUE_NAME` (default `crisp-data`).
  */
 export function workerOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): CrispWorkerOptions {
@@ -23,8 +23,18 @@ export function workerOptionsFromEnv(env: Readonly<Record<string, string | undef
     rest: baseUrl ? { identifier, key, baseUrl } : { identifier, key },
     jobConcurrency: number(env, "CRISP_JOB_CONCURRENCY"),
     lockDurationMs: number(env, "CRISP_LOCK_MS"),
-    limiter: { max: number(env, "CRISP_RATE_LIMIT") ?? 10, duration: 1000 },
+    limiter: smoothLimiter(number(env, "CRISP_RATE_LIMIT") ?? 10),
   };
+}
+
+/**
+ * BullMQ's limiter for `perSecond` jobs a second in windows of about 100 ms. A fixed window lets up to twice its
+ * `max` through across a boundary (a full window's worth at its end, another at the next one's start): short
+ * windows keep that burst small, where one-second windows can double the rate for an instant and draw 429s.
+ */
+export function smoothLimiter(perSecond: number): { max: number; duration: number } {
+  const max = Math.max(1, Math.round(perSecond / 10));
+  return { max, duration: Math.round((max * 1000) / perSecond) };
 }
 
 function number(env: Readonly<Record<string, string | undefined>>, name: string): number | undefined {

@@ -25,8 +25,9 @@ export interface CrispWorkerOptions extends CrispQueueBaseOptions {
   jobConcurrency?: number;
   /**
    * The fleet-wide rate: at most `max` jobs start per `duration` ms across every worker of the queue (BullMQ's
-   * limiter; default 10 per 1,000 ms). A job makes one request per route (PATCH, or GET then PUT), so this is
-   * also the rate of each route. Set it a little under your credential's limit.
+   * limiter; default 1 per 100 ms). A job makes one request per route (PATCH, or GET then PUT), so this is also
+   * the rate of each route. Prefer short windows (`{ max: 5, duration: 100 }` over `{ max: 50, duration: 1000 }`):
+   * a fixed window lets twice its `max` through across a boundary.
    */
   limiter?: { max: number; duration: number };
   /**
@@ -48,7 +49,8 @@ export interface CrispWorker {
   readonly bullWorker: Worker<CrispJobData>;
 }
 
-const DEFAULT_LIMITER = { max: 10, duration: 1000 };
+/** 10 jobs a second, one every 100 ms: see `smoothLimiter`. */
+const DEFAULT_LIMITER = { max: 1, duration: 100 };
 
 /**
  * Start a worker: takes one target's job at a time per slot, takes its coalesced patch from Redis atomically,

@@ -1,6 +1,6 @@
 import { CrispDataError } from "@crisp-data/core";
 import { describe, expect, it } from "vitest";
-import { workerOptionsFromEnv } from "../env";
+import { smoothLimiter, workerOptionsFromEnv } from "../env";
 
 describe("crisp-data-worker environment", () => {
   it("defaults REDIS_URL to the local Redis and Crisp's API", () => {
@@ -10,7 +10,7 @@ describe("crisp-data-worker environment", () => {
       rest: { identifier: "id", key: "key" },
       jobConcurrency: undefined,
       lockDurationMs: undefined,
-      limiter: { max: 10, duration: 1000 },
+      limiter: { max: 1, duration: 100 },
     });
   });
 
@@ -31,8 +31,16 @@ describe("crisp-data-worker environment", () => {
       rest: { identifier: "id", key: "key", baseUrl: "http://127.0.0.1:4100/v1/" },
       jobConcurrency: 8,
       lockDurationMs: 3000,
-      limiter: { max: 25, duration: 1000 },
+      limiter: { max: 3, duration: 120 },
     });
+  });
+
+  it("spreads CRISP_RATE_LIMIT over windows of about 100 ms, keeping the rate", () => {
+    for (const perSecond of [0.5, 1, 7, 10, 25, 100, 1000]) {
+      const { max, duration } = smoothLimiter(perSecond);
+      expect(max).toBeGreaterThanOrEqual(1);
+      expect(Math.abs((max * 1000) / duration - perSecond) / perSecond).toBeLessThan(0.05);
+    }
   });
 
   it("names the missing credential, and never echoes the key", () => {
