@@ -95,6 +95,8 @@ export function createScheduler(redis: Redis, options: CrispQueueBaseOptions): S
     connection: redis,
     prefix: options.prefix ?? "bull",
   });
+  // Connection errors are retried by ioredis and surface as rejected calls; unheard, BullMQ prints each one.
+  queue.on("error", () => {});
   const keys = queueKeys(queue.toKey);
   async function add(jobId: string, target: CrispTarget): Promise<void> {
     // An id already waiting, running or failed makes this a no-op; the enqueue script decided it is not.

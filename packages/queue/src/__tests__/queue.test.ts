@@ -254,6 +254,17 @@ describe("worker", () => {
   });
 });
 
+it("rejects a call when Redis cannot be reached (after ioredis' retries) instead of hanging, and closes", async () => {
+  const gone = await startRedisServer();
+  await gone.stop(); // a port where nothing listens any more
+  const queue = createCrispQueue({
+    connection: { host: "127.0.0.1", port: gone.port, maxRetriesPerRequest: 1, retryStrategy: () => 20 },
+    name: queueName,
+  });
+  await expect(queue.setContactData(emulator.websiteId, "a@example.com", { plan: "pro" })).rejects.toThrow();
+  await queue.close();
+});
+
 it("accepts an ioredis client as connection and leaves it open", async () => {
   const client = new Redis(redis.url);
   const queue = createCrispQueue({ connection: client, name: queueName });
