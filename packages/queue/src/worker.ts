@@ -86,7 +86,7 @@ export function startCrispWorker(options: CrispWorkerOptions): CrispWorker {
   const failedForGood = new Set<string>();
   const followUps = new Set<Promise<void>>();
 
-  async function process(job: Job<CrispJobData>, token?: string): Promise<void> {
+  async function run(job: Job<CrispJobData>, token?: string): Promise<void> {
     const jobId = job.id as string;
     const { target } = job.data;
     const taken = await scripts.take(redis, [keys.patch(jobId), keys.inflight(jobId), keys.done], [jobId]);
@@ -150,7 +150,7 @@ export function startCrispWorker(options: CrispWorkerOptions): CrispWorker {
     followUps.add(work);
   }
 
-  const worker = new Worker<CrispJobData>(options.name ?? DEFAULT_QUEUE_NAME, process, {
+  const worker = new Worker<CrispJobData>(options.name ?? DEFAULT_QUEUE_NAME, run, {
     connection: redis,
     prefix: options.prefix ?? "bull",
     concurrency: jobConcurrency,
