@@ -1,4 +1,4 @@
-import { CrispApiError } from "@crisp-data/core/server";
+import { CrispApiError, createCrispRestClient } from "@crisp-data/core/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { emulatorWithClient } from "./helpers";
 
@@ -53,17 +53,103 @@ describe("REST client against the emulator", () => {
     expect(log[0]?.path).toBe(`/v1/website/${env.websiteId}/people/data/${encodeURIComponent(email)}`);
   });
 
-  it("fails at once with CrispApiError on a 404 and reports it", async () => {
+  it("creates a missing contact (404 not_found on people/data): POST people/profile, then the data", async () => {
+    const env = await emulatorWithClient();
+    open.push(env.emulator);
+    const before = env.emulator.requests().length;
+    await env.crisp.setContactData(env.websiteId, "new@example.com", { plan: "pro", seats: 2 });
+    await env.crisp.setContactData(env.websiteId, "grace@example.com", { plan: "team" }, { nickname: "Grace Hopper" });
+    const log = env.emulator.requests().slice(before);
+    expect(log.map((r) => [r.method, r.status])).toEqual([
+      ["PATCH", 404],
+      ["POST", 200],
+      ["PATCH", 200],
+      ["PATCH", 404],
+      ["POST", 200],
+      ["PATCH", 200],
+    ]);
+    const created = env.emulator.contacts().find((c) => c.email === "new@example.com");
+    expect(created).toMatchObject({ nickname: "new", data: { plan: "pro", seats: 2 } });
+    expect(env.emulator.contacts().find((c) => c.email === "grace@example.com")).toMatchObject({
+      nickname: "Grace Hopper",
+      data: { plan: "team" },
+    });
+    // Now it exists: one PATCH.
+    await env.crisp.setContactData(env.websiteId, "new@example.com", { seats: 3 });
+    expect(
+      env.emulator
+        .requests()
+        .slice(before + 6)
+        .map((r) => [r.method, r.status]),
+    ).toEqual([["PATCH", 200]]);
+    expect((await env.crisp.flush()).failures).toEqual([]);
+  });
+
+  it("a 409 on creation (the contact appeared meanwhile) goes straight to the data write", async () => {
+    const env = await emulatorWithClient();
+    open.push(env.emulator);
+    const email = "race@example.com";
+    let created = false;
+    // Another writer creates the contact right after our first answer (the 404) is sent.
+    const racing = createCrispRestClient({
+      identifier: env.emulator.identifier,
+      key: env.emulator.key,
+      baseUrl: `${env.emulator.url}/v1/`,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (response.status === 404 && !created) {
+          created = true;
+          await env.createContact(email);
+        }
+        return response;
+      },
+    });
+    await racing.setContactData(env.websiteId, email, { plan: "pro" });
+    const log = env.emulator.requests().filter((r) => r.path.includes("people"));
+    expect(log.map((r) => [r.method, r.status])).toEqual([
+      ["PATCH", 404],
+      ["POST", 200],
+      ["POST", 409],
+      ["PATCH", 200],
+    ]);
+    expect(env.emulator.contacts().find((c) => c.email === email)?.data).toEqual({ plan: "pro" });
+  });
+
+  it("a non-email peopleId answering 404 fails with that 404 and creates nothing", async () => {
     const env = await emulatorWithClient();
     open.push(env.emulator);
     const error = await env.crisp
-      .setContactData(env.websiteId, "nobody@example.com", { a: 1 })
+      .setContactData(env.websiteId, "00000000-0000-4000-8000-00000000dead", { a: 1 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CrispApiError);
     expect(error).toMatchObject({ status: 404, reason: "not_found" });
     const report = await env.crisp.flush();
     expect(report.requests).toBe(1);
     expect(report.failures).toHaveLength(1);
+    expect(env.emulator.contacts()).toEqual([]);
+  });
+
+  it("the README's backend example: credentials from CRISP_API_* at the first request, a new contact created", async () => {
+    const env = await emulatorWithClient();
+    open.push(env.emulator);
+    const saved = { ...process.env };
+    try {
+      delete process.env.CRISP_API_IDENTIFIER;
+      delete process.env.CRISP_API_KEY;
+      // Module scope at build time: no secrets yet, and creating the client must not throw.
+      const crisp = createCrispRestClient({ baseUrl: `${env.emulator.url}/v1/` });
+      process.env.CRISP_API_IDENTIFIER = env.emulator.identifier;
+      process.env.CRISP_API_KEY = env.emulator.key;
+      crisp.setContactData(env.websiteId, "ada@example.com", { plan: "pro", plan_price: 95 });
+      const report = await crisp.flush();
+      expect(report.failures).toEqual([]);
+      expect(env.emulator.contacts().find((c) => c.email === "ada@example.com")?.data).toEqual({
+        plan: "pro",
+        plan_price: 95,
+      });
+    } finally {
+      process.env = saved;
+    }
   });
 
   it("fails a write rate-limited past maxWaitMs as 429 rate_limited, and honours Retry-After", async () => {
