@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type RedisServer, startRedisServer } from "../../../../scripts/ensure-redis.mjs";
 import { type CrispQueue, type CrispWorker, createCrispQueue, startCrispWorker } from "../index";
 import { scripts } from "../scripts";
-import { createContacts, until, writesTo } from "./helpers";
+import { createContacts, restHeaders, until, writesTo } from "./helpers";
 
 let redis: RedisServer;
 let emulator: Emulator;
@@ -235,6 +235,25 @@ describe("worker", () => {
     expect(dataOf(email as string)).toEqual({ plan: "pro" });
   });
 
+  it("writes everything exactly through 30% faults (429, 420, 500, 503, timeouts, resets), failing nothing", async () => {
+    await emulator.close();
+    emulator = await startEmulator({ faults: { rate: 0.3, seed: 7 } });
+    const created = await createContactsThroughFaults(
+      emulator,
+      Array.from({ length: 30 }, (_, i) => `user${i}@example.com`),
+    );
+    const queue = producer();
+    for (const [i, email] of created.entries()) {
+      await queue.setContactData(emulator.websiteId, email, { n: i, gone: null });
+      await queue.setContactData(emulator.websiteId, email, { plan: "pro" });
+    }
+    worker({ timeoutMs: 300, retry: { minDelayMs: 10, maxDelayMs: 50 } }, { rateLimitPauseMs: 50 });
+    await drained(queue);
+    for (const [i, email] of created.entries()) expect(dataOf(email)).toEqual({ n: i, plan: "pro" });
+    expect((await queue.stats()).failed).toBe(0);
+    expect(emulator.requests().some((r) => r.fault !== undefined)).toBe(true);
+  });
+
   it("close() finishes the write under way", async () => {
     const [email] = await createContacts(emulator, 1);
     const queue = producer();
@@ -273,3 +292,27 @@ it("accepts an ioredis client as connection and leaves it open", async () => {
   expect(await client.ping()).toBe("PONG");
   await client.quit();
 });
+
+/** Create contacts on an emulator that injects faults: retry each until it answers 200 or 409 (created already). */
+async function createContactsThroughFaults(target: Emulator, emails: string[]): Promise<string[]> {
+  for (const email of emails) {
+    for (;;) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 200);
+      try {
+        const response = await fetch(`${target.url}/v1/website/${target.websiteId}/people/profile`, {
+          method: "POST",
+          headers: restHeaders(target),
+          body: JSON.stringify({ email, person: { nickname: email }, data: { gone: "x" } }),
+          signal: controller.signal,
+        });
+        if (response.ok || response.status === 409) break;
+      } catch {
+        // A reset or a timeout: try again.
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+  return emails;
+}
