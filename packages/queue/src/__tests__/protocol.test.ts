@@ -1,6 +1,7 @@
 // The Redis side of the handoff, script by script, on a real redis-server: who schedules a target's job in each
 // state, and how pending and in-flight patches merge.
 import { Queue } from "bullmq";
+import fc from "fast-check";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "../../../../scripts/ensure-redis.mjs";
@@ -124,5 +125,59 @@ describe("patches", () => {
     )) as [string, string[]];
     expect(orphans).toEqual([id]);
     expect(await redis.zrange(keys.pending, "0", "-1")).toEqual([id]);
+  });
+});
+
+describe("property: whatever the interleaving of updates, takes, writes and crashes", () => {
+  type Value = string | number | boolean | null;
+  type Op =
+    | { kind: "set"; data: Record<string, Value> }
+    | { kind: "replace"; data: Record<string, Value> }
+    | { kind: "write" }
+    | { kind: "crash" };
+  const key = fc.constantFrom("a", "b", "c", "d");
+  const value = fc.oneof(fc.constantFrom<Value>(null, "", true, false), fc.integer(), fc.string({ maxLength: 3 }));
+  const data = fc.dictionary(key, value, { maxKeys: 3 });
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    data.map((d) => ({ kind: "set" as const, data: d })),
+    data.map((d) => ({ kind: "replace" as const, data: d })),
+    fc.constant({ kind: "write" as const }),
+    fc.constant({ kind: "crash" as const }),
+  );
+
+  /** What Crisp holds after applying `patch` (set-only keys for a replace; `null` deletes). */
+  function apply(store: Record<string, Value>, patch: { replace: boolean; data: Record<string, Value> }) {
+    const next = new Map(patch.replace ? [] : Object.entries(store));
+    for (const [k, v] of Object.entries(patch.data)) {
+      if (v === null || v === "") next.delete(k);
+      else next.set(k, v);
+    }
+    return Object.fromEntries(next);
+  }
+
+  it("Crisp ends with every update applied in order", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 12 }), async (ops) => {
+        await redis.del(keys.patch(id), keys.inflight(id), keys.pending, keys.done);
+        let crisp: Record<string, Value> = { a: "initial" };
+        let intent: Record<string, Value> = { a: "initial" };
+        const write = async () => {
+          const patch = await take();
+          crisp = apply(crisp, patch);
+          await finish();
+        };
+        for (const step of ops) {
+          if (step.kind === "set" || step.kind === "replace") {
+            await enqueue(step.data, step.kind === "replace");
+            intent = apply(intent, { replace: step.kind === "replace", data: step.data });
+          } else if (step.kind === "write") await write();
+          else await take(); // a worker took the patch and died before writing
+        }
+        await write();
+        expect(crisp).toEqual(intent);
+        expect(await redis.exists(keys.patch(id), keys.inflight(id))).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
