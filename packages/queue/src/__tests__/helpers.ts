@@ -54,8 +54,8 @@ export function writesTo(emulator: Emulator, email: string): number {
 }
 
 /** What a contact holds once every update of the fleet fixtures (`fixtures/producer.ts`) is written. */
-export function expectedFleetData(producers: number, rounds: number): Record<string, unknown> {
-  const data: Record<string, unknown> = { keep: "y" };
+export function expectedFleetData(producers: number, rounds: number, created = true): Record<string, unknown> {
+  const data: Record<string, unknown> = created ? { keep: "y" } : {};
   for (let p = 0; p < producers; p++) {
     for (let r = 0; r < rounds; r++) data[`p${p}_r${r}`] = true;
     data[`p${p}_last`] = rounds - 1;
