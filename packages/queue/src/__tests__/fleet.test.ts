@@ -130,7 +130,7 @@ it("3 producers × 3,000 updates over 500 contacts, 2 workers, one SIGKILLed and
 
 it("a graceful Redis restart (SHUTDOWN) mid-run loses no acknowledged update", async () => {
   // No contact exists yet: each is created by its first write (the REST client's createMissing).
-  const { emulator, emails, before, startWorker, startProducers } = await fleet("restart", 200, false);
+  const { emulator, emails, startWorker, startProducers } = await fleet("restart", 200, false);
   startWorker();
   startWorker();
   const producers = startProducers();
