@@ -12,5 +12,10 @@ export default defineProject({
       },
     },
   ],
-  test: { name: "queue", testTimeout: 60_000, hookTimeout: 60_000 },
+  test: {
+    name: "queue",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    typecheck: { enabled: true, include: ["src/**/*.test-d.ts"] },
+  },
 });
