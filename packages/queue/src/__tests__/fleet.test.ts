@@ -110,7 +110,7 @@ it("3 producers × 3,000 updates over 500 contacts, 2 workers, one SIGKILLed and
   await spy.quit();
   const killedAt = putsSince(emulator, before);
   await workers[0]?.done.catch(() => {});
-  startWorker();
+  const replacement = startWorker();
   await until(async () => (await watcher?.stats())?.pendingTargets === 0, "drained", 60_000);
 
   const expected = expectedFleetData(PRODUCERS, ROUNDS);
@@ -126,6 +126,11 @@ it("3 producers × 3,000 updates over 500 contacts, 2 workers, one SIGKILLed and
   expect(limited / log.length).toBeLessThanOrEqual(0.05);
   expect(await watcher?.stats()).toMatchObject({ pendingTargets: 0, failed: 0 });
   expect(killedAt).toBeLessThan(500);
+  // The bin stops cleanly on SIGTERM (exit code 0) once its writes are done.
+  for (const survivor of [workers[1] as Child, replacement]) {
+    survivor.process.kill("SIGTERM");
+    await expect(survivor.done).resolves.toMatch(/worker \S+ started/);
+  }
 });
 
 it("a graceful Redis restart (SHUTDOWN) mid-run loses no acknowledged update", async () => {
