@@ -140,6 +140,8 @@ it("a graceful Redis restart (SHUTDOWN) mid-run loses no acknowledged update", a
   startWorker();
   const producers = startProducers();
   await until(() => emulator.contacts().length >= 10, "first writes");
+  // Acknowledged updates are waiting in Redis, not yet in Crisp, when it restarts.
+  expect((await watcher?.stats())?.pendingTargets).toBeGreaterThan(0);
   await redis.restart();
   const reports = (await Promise.all(producers.map((p) => p.done))).map((out) => JSON.parse(out));
   for (const report of reports) expect(report.acked).toBe(200 * ROUNDS);
