@@ -1,4 +1,4 @@
-import type { CrispDataInput } from "@crisp-data/core";
+import { CrispDataError, type CrispDataInput } from "@crisp-data/core";
 import type { ContactWriteOptions, CrispTarget } from "@crisp-data/core/server";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -140,7 +140,11 @@ export function createCrispQueue(options: CrispQueueOptions): CrispQueue {
 
   function enqueue(target: CrispTarget, data: CrispDataInput, replace: boolean, nickname = ""): Promise<void> {
     const entries = checkData(data);
-    if (closing) return Promise.reject(new Error("[crisp-data] This queue is closed: create a new one."));
+    if (closing) {
+      return Promise.reject(
+        new CrispDataError([{ key: "", code: "push_failed" }], "[crisp-data] This queue is closed: create a new one."),
+      );
+    }
     // An empty merge changes nothing, as with the REST client.
     if (!replace && entries.size === 0) return Promise.resolve();
     const jobId = jobIdOf(target);

@@ -289,6 +289,9 @@ it("accepts an ioredis client as connection and leaves it open", async () => {
   const queue = createCrispQueue({ connection: client, name: queueName });
   await queue.setContactData(emulator.websiteId, "a@example.com", { plan: "pro" });
   await queue.close();
+  await expect(queue.setContactData(emulator.websiteId, "a@example.com", { plan: "pro" })).rejects.toThrow(
+    /queue is closed/,
+  );
   expect(await client.ping()).toBe("PONG");
   await client.quit();
 });
