@@ -31,6 +31,11 @@ if (!run("postgres", "node", ["scripts/ensure-postgres.mjs"])) {
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
+// The queue tests start their own redis-server (Debian's package): make sure there is one.
+if (!run("redis", "node", ["scripts/ensure-redis.mjs"])) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 run("build", "pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
 run("lint", "pnpm", ["exec", "biome", "ci", "."]);
 run("typecheck", "pnpm", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
