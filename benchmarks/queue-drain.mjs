@@ -126,7 +126,7 @@ async function run(redis, workers, kill) {
     },
   });
   await prepare(emulator);
-  const before = emulator.requests().length;
+  const before = emulator.requestCount();
   const name = `bench-${workers}-${kill ? "kill" : "plain"}`;
   const env = {
     REDIS_URL: redis.url,
@@ -176,7 +176,7 @@ async function run(redis, workers, kill) {
   await watcher.close();
   for (const child of fleet) child.kill("SIGTERM");
   await Promise.all(fleet.map((c) => c.exited));
-  const log = emulator.requests().slice(before);
+  const log = emulator.requests({ since: before });
   const ok = (method) => log.filter((r) => r.method === method && r.status === 200).length;
   const limited = log.filter((r) => r.status === 429 || r.status === 420).length;
   const bound = (Math.max(ok("GET"), ok("PUT")) / rate) * 1000;
