@@ -80,9 +80,7 @@ async function fleet(name: string, contacts: number, create: boolean) {
 }
 
 function putsSince(emulator: Emulator, before: number): number {
-  return emulator
-    .requests({ since: before })
-    .filter((r) => r.method === "PUT" && r.status === 200).length;
+  return emulator.requests({ since: before }).filter((r) => r.method === "PUT" && r.status === 200).length;
 }
 
 it("3 producers × 3,000 updates over 500 contacts, 2 workers, one SIGKILLed and replaced: exact, ≤ 2 writes each, no 429 storm", async () => {
