@@ -38,7 +38,7 @@ export interface CrispDataSource<S extends CrispDataSchema = CrispDataSchema> {
    * throws: valid entries apply, a key whose new value is invalid keeps its last valid value, and the problem is
    * returned, kept in `error` and reported to `onError`.
    */
-  set<T extends CrispDataInputOf<S>>(data: (T & CheckedInput<T, S>) | null | undefined): CrispDataError | null;
+  set<T extends CrispDataInputOf<S>>(data: CheckedInput<T, S> | null | undefined): CrispDataError | null;
   /** The problem with the latest input, `null` once it is valid. */
   readonly error: CrispDataError | null;
   /** Stop contributing: its keys are deleted (or fall back to another contributor), unless `keep`. */
@@ -47,11 +47,11 @@ export interface CrispDataSource<S extends CrispDataSchema = CrispDataSchema> {
 
 export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
   /** Merge keys. Throws `CrispDataError` (and changes nothing) when any key or value is invalid. */
-  set<T extends CrispDataInputOf<S>>(data: T & CheckedInput<T, S>): void;
+  set<T extends CrispDataInputOf<S>>(data: CheckedInput<T, S>): void;
   /** Delete keys. */
   unset(...keys: Array<Extract<keyof S, string>>): void;
   /** Make the data exactly `data`. */
-  replace<T extends CrispDataInputOf<S>>(data: T & CheckedInput<T, S>): void;
+  replace<T extends CrispDataInputOf<S>>(data: CheckedInput<T, S>): void;
   /** Delete every key. */
   clear(): void;
   /** A contributor whose keys are tracked apart from others'; see `CrispDataSource`. */
@@ -250,7 +250,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
       const entries = validateInputStrict(data);
       writeDirect(new Map([...[...desired().keys()].map((key): [string, ""] => [key, ""]), ...entries]));
     },
-    clear: () => client.replace({}),
+    clear: () => client.replace({} as never), // no keys: nothing for the compile-time check to see
     source(sourceOptions = {}) {
       let error: CrispDataError | null = null;
       let reported: string[] = [];

@@ -1,4 +1,10 @@
-import { CrispDataError, type CrispDataInput, type CrispDataValue, validateInputStrict } from "@crisp-data/core";
+import {
+  type CheckedInput,
+  CrispDataError,
+  type CrispDataInput,
+  type CrispDataValue,
+  validateInputStrict,
+} from "@crisp-data/core";
 import type { CrispApiError } from "./errors";
 import { createLanes } from "./lanes";
 import { createPacer, type Pacer } from "./pacer";
@@ -58,7 +64,7 @@ export interface CrispRestClient {
    * @example
    * crisp.setSessionData(websiteId, sessionId, { order_id: 353, coupon: null }); // sets order_id, deletes coupon
    */
-  setSessionData(websiteId: string, sessionId: string, data: CrispDataInput): Promise<void>;
+  setSessionData<T extends CrispDataInput>(websiteId: string, sessionId: string, data: CheckedInput<T>): Promise<void>;
   /**
    * Merge `data` into a contact's data: PATCH when only setting keys, GET then PUT of the full map when a key
    * is deleted. `peopleId` may be an email; it is URL-encoded.
@@ -66,14 +72,18 @@ export interface CrispRestClient {
    * @example
    * await crisp.setContactData(websiteId, "ada@example.com", { plan: "pro", trial_ends: null });
    */
-  setContactData(websiteId: string, peopleId: string, data: CrispDataInput): Promise<void>;
+  setContactData<T extends CrispDataInput>(websiteId: string, peopleId: string, data: CheckedInput<T>): Promise<void>;
   /**
    * Replace a contact's whole data map (PUT); `{}` clears it.
    * @throws CrispDataError synchronously for invalid input.
    * @example
    * await crisp.replaceContactData(websiteId, peopleId, {}); // clear every key
    */
-  replaceContactData(websiteId: string, peopleId: string, data: CrispDataInput): Promise<void>;
+  replaceContactData<T extends CrispDataInput>(
+    websiteId: string,
+    peopleId: string,
+    data: CheckedInput<T>,
+  ): Promise<void>;
   /**
    * Read a conversation's custom data. Does not wait for queued writes.
    * @example
