@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm demo`: builds the workspace, starts the Crisp emulator and both demo apps on fixed loopback ports, prints
+ * `pnpm demo`: builds the workspace, starts the Crisp emulator and the demo apps on fixed loopback ports, prints
  * their URLs and stops everything on Ctrl-C.
  *
  *   node scripts/demo.mjs             install (when node_modules is missing), build, start
@@ -20,9 +20,24 @@ const HOST = "127.0.0.1";
 const DEMO_WEBSITE_ID = "00000000-0000-4000-8000-000000000000";
 const EMULATOR_PORT = 4100;
 const APPS = [
-  { name: "react-demo", port: 4173 },
-  { name: "vue-demo", port: 4174 },
+  { name: "react-demo", port: 4173, built: "dist/index.html" },
+  { name: "vue-demo", port: 4174, built: "dist/index.html" },
+  { name: "next-demo", port: 4175, built: ".next/BUILD_ID" },
+  { name: "nuxt-demo", port: 4176, built: ".output/server/index.mjs" },
 ];
+
+/** How each built app is served: `vite preview`, `next start`, or Nuxt's own Node server. */
+function serveCommand(app, cwd) {
+  const bin = (file) => createRequire(join(cwd, "package.json")).resolve(file);
+  if (app.name === "next-demo") {
+    return { args: [bin("next/dist/bin/next"), "start", "--hostname", HOST, "--port", String(app.port)], env: {} };
+  }
+  if (app.name === "nuxt-demo") {
+    return { args: [join(cwd, app.built)], env: { NITRO_HOST: HOST, NITRO_PORT: String(app.port) } };
+  }
+  const vite = join(dirname(bin("vite/package.json")), "bin/vite.js");
+  return { args: [vite, "preview", "--host", HOST, "--port", String(app.port), "--strictPort"], env: {} };
+}
 
 const args = new Set(process.argv.slice(2));
 for (const arg of args) {
@@ -73,9 +88,14 @@ async function waitFor(url, child, timeoutMs = 30_000) {
 
 const children = [];
 
-function start(name, command, commandArgs, cwd) {
+function start(name, command, commandArgs, cwd, env = {}) {
   // Detached: each child leads its own process group, so stopping it also stops whatever it started.
-  const child = spawn(command, commandArgs, { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, commandArgs, {
+    cwd,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const prefix = `[${name}]`.padEnd(13);
   for (const stream of [child.stdout, child.stderr]) {
     let pending = "";
@@ -135,7 +155,7 @@ if (!existsSync(join(root, "node_modules", ".modules.yaml"))) step("pnpm", ["ins
 if (!args.has("--no-build")) step("pnpm", ["turbo", "run", "build"]);
 
 const cli = join(root, "packages/emulator/dist/cli.js");
-const missing = [cli, ...APPS.map(({ name }) => join(root, "apps", name, "dist/index.html"))].filter(
+const missing = [cli, ...APPS.map(({ name, built }) => join(root, "apps", name, built))].filter(
   (file) => !existsSync(file),
 );
 if (missing.length) fail(`not built: ${missing.join(", ")} (run without --no-build)`);
@@ -156,13 +176,8 @@ const emulator = start("emulator", process.execPath, [
 const waits = [waitFor(`http://${HOST}:${EMULATOR_PORT}/l.js`, emulator)];
 for (const app of APPS) {
   const cwd = join(root, "apps", app.name);
-  const vite = join(dirname(createRequire(join(cwd, "package.json")).resolve("vite/package.json")), "bin/vite.js");
-  const child = start(
-    app.name,
-    process.execPath,
-    [vite, "preview", "--host", HOST, "--port", String(app.port), "--strictPort"],
-    cwd,
-  );
+  const { args: serveArgs, env } = serveCommand(app, cwd);
+  const child = start(app.name, process.execPath, serveArgs, cwd, env);
   waits.push(waitFor(`http://${HOST}:${app.port}/`, child));
 }
 const ready = await Promise.all(waits);
@@ -175,6 +190,8 @@ console.log(`
 crisp-data demo is running:
   React demo     http://${HOST}:4173/
   Vue demo       http://${HOST}:4174/
+  Next.js demo   http://${HOST}:4175/
+  Nuxt demo      http://${HOST}:4176/
   Operator view  http://${HOST}:${EMULATOR_PORT}/   (what the emulated Crisp received)
 
 Sign in as a demo user, edit its custom data and watch "What Crisp holds" and the operator view follow.
