@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { expect, test } from "vitest";
@@ -29,6 +29,18 @@ describeSsrDemo({
       expect(html).toMatch(/recorded(<!-- -->)? (<!-- -->)?1(<!-- -->)? push/);
       const check = await fetch(new URL("/api/server-check", app().url)).then((response) => response.json());
       expect(check).toEqual({ errorIsInstance: true, pushes: 1 });
+    });
+
+    test("the browser chunks carry no REST client and no credentials, though a server action imports it", () => {
+      const chunks = resolve(cwd, ".next/static/chunks");
+      const code = readdirSync(chunks)
+        .filter((file) => file.endsWith(".js"))
+        .map((file) => readFileSync(resolve(chunks, file), "utf8"))
+        .join("\n");
+      expect(code).toContain("Sign in as");
+      for (const text of ["X-Crisp-Tier", "api.crisp.chat", "emulator-key", "was imported into browser code"]) {
+        expect(code, text).not.toContain(text);
+      }
     });
   },
 });
