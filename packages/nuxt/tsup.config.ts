@@ -12,4 +12,7 @@ export default defineConfig({
     "runtime/composables": "src/runtime/composables.ts",
   },
   external: [...libraryBuild.external, "@crisp-data/vue", "@nuxt/kit", "nuxt", "nuxt/app", "vue"],
+  // Types only for the module (its options); Nuxt type-checks the runtime files in the app. Checking them here
+  // would load Nuxt's whole app types and double the build time.
+  dts: { ...libraryBuild.dts, entry: { module: "src/module.ts" } },
 });
