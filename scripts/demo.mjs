@@ -64,7 +64,47 @@ const EMULATOR = {
 const APPS = [
   { key: "react", name: "react-demo", label: "React demo", port: 4173, ...vitePreview(join(root, "apps/react-demo")) },
   { key: "vue", name: "vue-demo", label: "Vue demo", port: 4174, ...vitePreview(join(root, "apps/vue-demo")) },
+  {
+    key: "next",
+    name: "next-demo",
+    label: "Next.js demo",
+    port: 4175,
+    dir: join(root, "apps/next-demo"),
+    built: join(root, "apps/next-demo/.next/BUILD_ID"),
+    // The server reads where the emulator is at request time (apps/next-demo/lib/setup.ts).
+    start: ({ port, emulatorUrl }) => ({
+      command: process.execPath,
+      args: [appBin("apps/next-demo", "next/dist/bin/next"), "start", "--hostname", HOST, "--port", String(port)],
+      env: { CRISP_EMULATOR_URL: emulatorUrl, NEXT_TELEMETRY_DISABLED: "1" },
+    }),
+    url: ({ port }) => `http://${HOST}:${port}/`,
+  },
+  {
+    key: "nuxt",
+    name: "nuxt-demo",
+    label: "Nuxt demo",
+    port: 4176,
+    dir: join(root, "apps/nuxt-demo"),
+    built: join(root, "apps/nuxt-demo/.output/server/index.mjs"),
+    // Nuxt's run-time config: the chat script and the REST API of this emulator.
+    start: ({ port, emulatorUrl }) => ({
+      command: process.execPath,
+      args: [join(root, "apps/nuxt-demo/.output/server/index.mjs")],
+      env: {
+        NITRO_HOST: HOST,
+        NITRO_PORT: String(port),
+        NUXT_PUBLIC_CRISP_SCRIPT_URL: `${emulatorUrl}/l.js`,
+        NUXT_CRISP_API_URL: `${emulatorUrl}/v1/`,
+      },
+    }),
+    url: ({ port }) => `http://${HOST}:${port}/`,
+  },
 ];
+
+/** A package's file as the app at `dir` resolves it. */
+function appBin(dir, file) {
+  return createRequire(join(root, dir, "package.json")).resolve(file);
+}
 const SERVERS = [{ name: "emulator", ...EMULATOR }, ...APPS];
 
 const envName = (server) => `DEMO_${server.key.toUpperCase()}_PORT`;

@@ -53,10 +53,19 @@ describe("finding Chromium (scripts/ensure-chromium.mjs)", () => {
   });
 });
 
-test('the built @crisp-data/react entry is a "use client" module (Next.js App Router)', () => {
-  for (const file of ["dist/index.js", "dist/index.cjs"]) {
-    const code = readFileSync(resolve(root, "packages/react", file), "utf8");
-    expect(code.startsWith('"use client";'), file).toBe(true);
+test('in the built @crisp-data/react, only the hook and the provider are "use client" modules (Next.js App Router)', () => {
+  const read = (file: string) => readFileSync(resolve(root, "packages/react/dist", file), "utf8");
+  for (const extension of ["js", "cjs"]) {
+    for (const client of ["useCrispData", "CrispDataProvider"]) {
+      expect(read(`${client}.${extension}`).startsWith('"use client";'), `${client}.${extension}`).toBe(true);
+    }
+    // The entry and the shared context stay plain modules: a Server Component gets the real CrispDataError class.
+    for (const plain of ["index", "context"]) {
+      expect(read(`${plain}.${extension}`), `${plain}.${extension}`).not.toContain("use client");
+    }
+    // The entry imports the client modules instead of bundling a copy (one React context for the hook and provider).
+    expect(read(`index.${extension}`)).toContain(`./useCrispData.${extension}`);
+    expect(read(`index.${extension}`)).not.toContain("useSyncExternalStore");
   }
 });
 

@@ -44,7 +44,7 @@ export interface CrispDataSource<S extends CrispDataSchema = CrispDataSchema> {
    * throws: valid entries apply, a key whose new value is invalid keeps its last valid value, and the problem is
    * returned, kept in `error` and reported to `onError`.
    */
-  set<T extends CrispDataInputOf<S>>(data: (T & CheckedInput<T, S>) | null | undefined): CrispDataError | null;
+  set<T extends CrispDataInputOf<S>>(data: CheckedInput<T, S> | null | undefined): CrispDataError | null;
   /** `client.identify(user)`, but an invalid user is returned, kept in `error` and reported instead of thrown. */
   identify(user: CrispUser | null): CrispDataError | null;
   /** The problem with the latest input (or user), `null` once it is valid. */
@@ -55,11 +55,11 @@ export interface CrispDataSource<S extends CrispDataSchema = CrispDataSchema> {
 
 export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
   /** Merge keys. Throws `CrispDataError` (and changes nothing) when any key or value is invalid. */
-  set<T extends CrispDataInputOf<S>>(data: T & CheckedInput<T, S>): void;
+  set<T extends CrispDataInputOf<S>>(data: CheckedInput<T, S>): void;
   /** Delete keys: `["key", ""]` is sent unless the client knows Crisp does not hold the key. */
   unset(...keys: Array<Extract<keyof S, string>>): void;
   /** Make the data exactly `data`. */
-  replace<T extends CrispDataInputOf<S>>(data: T & CheckedInput<T, S>): void;
+  replace<T extends CrispDataInputOf<S>>(data: CheckedInput<T, S>): void;
   /** Delete every key. */
   clear(): void;
   /** A contributor whose keys are tracked apart from others'; see `CrispDataSource`. */

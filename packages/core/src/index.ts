@@ -27,6 +27,7 @@ export type {
   CrispDataValue,
   CrispTransport,
   CrispUser,
+  InvalidKeyMessage,
   IsValidKey,
   StorageLike,
 } from "./types";

@@ -60,12 +60,17 @@ type OnlyKeyChars<S extends string> = S extends `${infer C}${infer Rest}`
 export type IsValidKey<K extends string> = string extends K ? true : K extends "" ? false : OnlyKeyChars<K>;
 
 /** The message a bad literal key turns into, so the compiler error says what to fix. */
-export type InvalidKeyMessage<K extends string> = `[crisp-data] invalid key "${K}": use lowercase a-z, 0-9, _ and -`;
+export type InvalidKeyMessage<K extends string> = `'${K}' is not a valid Crisp key: use lowercase a-z, 0-9, _ and -`;
 
 /** The input type for a schema: its keys, each optional and deletable with `null`/`undefined`/`""`. */
 export type CrispDataInputOf<S extends CrispDataSchema> = { [K in keyof S]?: S[K] | null | undefined };
 
-/** Maps every invalid literal key of `T` (or one outside a declared schema) to a readable compile error. */
+/**
+ * The type of a `data` parameter: `T` itself, except that an invalid literal key (or one outside a declared schema)
+ * must hold a message, so the compile error names the key: `Type 'number' is not assignable to type '"'Bad Key' is
+ * not a valid Crisp key: …"'`. Use it alone (`data: CheckedInput<T>`), not intersected with `T`: `number & "…"` is
+ * `never`, whose error names nothing.
+ */
 export type CheckedInput<T, S extends CrispDataSchema = CrispDataSchema> = {
   [K in keyof T]: K extends string
     ? IsValidKey<K> extends true
@@ -73,7 +78,7 @@ export type CheckedInput<T, S extends CrispDataSchema = CrispDataSchema> = {
         ? T[K]
         : K extends keyof S
           ? T[K]
-          : `[crisp-data] "${K}" is not in this client's schema`
+          : `'${K}' is not a key of this client's schema`
       : InvalidKeyMessage<K>
     : never;
 };

@@ -66,7 +66,7 @@ export interface UseCrispDataResult {
 export function useCrispData<
   S extends CrispDataSchema = CrispDataSchema,
   T extends CrispDataInputOf<S> = CrispDataInputOf<S>,
->(data: (T & CheckedInput<T, S>) | null | undefined, options: UseCrispDataOptions<S> = {}): UseCrispDataResult {
+>(data: CheckedInput<T, S> | null | undefined, options: UseCrispDataOptions<S> = {}): UseCrispDataResult {
   const { user } = options;
   const context = useContext(CrispDataContext);
   const [client] = useState<CrispDataClient<S>>(() => options.client ?? context ?? getDefaultCrispData());

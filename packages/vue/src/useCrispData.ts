@@ -9,6 +9,8 @@ import {
   toValue,
   watch,
 } from "vue";
+import { whileHydrating } from "./hydration";
+import type { KeyChecked } from "./keyCheck";
 import { useCrispDataClient } from "./useCrispDataClient";
 
 /** Options of `useCrispData`. */
@@ -50,6 +52,10 @@ export interface UseCrispDataReturn {
  *   { user: () => auth.user && { id: auth.user.id, email: auth.user.email } },
  * );
  */
+export function useCrispData<D extends MaybeRefOrGetter<CrispDataInput | null | undefined>>(
+  data: KeyChecked<D>,
+  options?: UseCrispDataOptions,
+): UseCrispDataReturn;
 export function useCrispData(
   data: MaybeRefOrGetter<CrispDataInput | null | undefined>,
   options: UseCrispDataOptions = {},
@@ -62,9 +68,10 @@ export function useCrispData(
   const error = shallowRef<CrispDataError | null>(null);
   // Null until the first update reads the snapshot: no user yet means no switch.
   let user: Readonly<CrispUser> | null = null;
+  const hydrating = whileHydrating(() => update());
   const update = () => {
     const snapshot = client.getSnapshot();
-    status.value = snapshot.status;
+    status.value = (hydrating() ? client.getServerSnapshot() : snapshot).status;
     // Signing out or switching user starts an empty session: contribute again, as a React component does on its
     // next render. (Signing in from no user keeps the session, and this component's data with it.)
     const switched = user !== null && user.id !== snapshot.user?.id;

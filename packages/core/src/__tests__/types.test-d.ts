@@ -5,6 +5,7 @@ import {
   createCrispData,
   type IsValidKey,
 } from "@crisp-data/core";
+import { createCrispRestClient } from "@crisp-data/core/server";
 import { describe, expectTypeOf, test } from "vitest";
 
 describe("literal keys are checked at compile time", () => {
@@ -70,5 +71,26 @@ describe("a schema gives autocomplete and checks", () => {
     expectTypeOf(client.getSnapshot()).toEqualTypeOf<CrispDataSnapshot<{ plan: string; seats: number }>>();
     expectTypeOf(client.getSnapshot().data.seats).toEqualTypeOf<number | undefined>();
     expectTypeOf(createCrispData().getSnapshot().data.anything).toEqualTypeOf<CrispDataValue | undefined>();
+  });
+});
+
+describe("the server client checks keys at compile time too", () => {
+  const crisp = createCrispRestClient({ identifier: "id", key: "key" });
+
+  test("valid keys and deletions compile", () => {
+    crisp.setContactData("w", "ada@example.com", { plan: "pro", plan_price: 95, trial_ends: null });
+    crisp.setSessionData("w", "s", { order_id: 353 });
+    crisp.replaceContactData("w", "p", {});
+    const fromServer: Record<string, string> = {};
+    crisp.setContactData("w", "p", fromServer);
+  });
+
+  test("invalid keys do not compile", () => {
+    // @ts-expect-error space and uppercase
+    crisp.setContactData("w", "p", { "Bad Key": 1 });
+    // @ts-expect-error uppercase
+    crisp.setSessionData("w", "s", { Plan: "pro" });
+    // @ts-expect-error dot
+    crisp.replaceContactData("w", "p", { "plan.price": 1 });
   });
 });

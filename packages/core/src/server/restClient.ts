@@ -1,4 +1,10 @@
-import { CrispDataError, type CrispDataInput, type CrispDataValue, validateInputStrict } from "@crisp-data/core";
+import {
+  type CheckedInput,
+  CrispDataError,
+  type CrispDataInput,
+  type CrispDataValue,
+  validateInputStrict,
+} from "@crisp-data/core";
 import { CrispAbortError, CrispApiError } from "./errors";
 import { createLanes } from "./lanes";
 import { type CrispTier, checkNumber, checkTier, resolveCredentials } from "./options";
@@ -80,7 +86,7 @@ export interface CrispRestClient {
    * @example
    * crisp.setSessionData(websiteId, sessionId, { order_id: 353, coupon: null }); // sets order_id, deletes coupon
    */
-  setSessionData(websiteId: string, sessionId: string, data: CrispDataInput): Promise<void>;
+  setSessionData<T extends CrispDataInput>(websiteId: string, sessionId: string, data: CheckedInput<T>): Promise<void>;
   /**
    * Merge `data` into a contact's data: PATCH when only setting keys, GET then PUT of the full map when a key
    * is deleted. `peopleId` may be an email; it is URL-encoded. A contact that does not exist yet (404 on an
@@ -89,10 +95,10 @@ export interface CrispRestClient {
    * @example
    * await crisp.setContactData(websiteId, "ada@example.com", { plan: "pro", trial_ends: null }, { nickname: "Ada" });
    */
-  setContactData(
+  setContactData<T extends CrispDataInput>(
     websiteId: string,
     peopleId: string,
-    data: CrispDataInput,
+    data: CheckedInput<T>,
     options?: ContactWriteOptions,
   ): Promise<void>;
   /**
@@ -101,10 +107,10 @@ export interface CrispRestClient {
    * @example
    * await crisp.replaceContactData(websiteId, peopleId, {}); // clear every key
    */
-  replaceContactData(
+  replaceContactData<T extends CrispDataInput>(
     websiteId: string,
     peopleId: string,
-    data: CrispDataInput,
+    data: CheckedInput<T>,
     options?: ContactWriteOptions,
   ): Promise<void>;
   /**

@@ -25,7 +25,8 @@ it("renders in plain Node and pushes nothing", async () => {
   const first = createSSRApp(App(seen));
   first.use(CrispDataPlugin, { websiteId: "site-1", load: true });
   const html = await renderToString(first);
-  expect(html).toMatch(/<p>(idle|pending|synced) ok<\/p>/);
+  // The initial status, as React renders `getServerSnapshot()`: the browser hydrates with the same.
+  expect(html).toBe("<p>idle ok</p>");
   await renderToString(createSSRApp(App(seen)));
   await nextTurn();
 

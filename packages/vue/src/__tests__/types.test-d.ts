@@ -26,3 +26,21 @@ app.use(CrispDataPlugin, { websiteId: "site", load: true, scriptUrl: "http://loc
 app.use(CrispDataPlugin, { client: createCrispData() });
 // @ts-expect-error websiteId is a string
 app.use(CrispDataPlugin, { websiteId: 1 });
+
+// Keys are checked at compile time, however the data is passed.
+useCrispData({ plan: "pro", "plan-price": 9, user_id: "u1" });
+useCrispData(() => ({ plan: "pro" }));
+// @ts-expect-error invalid key in a literal
+useCrispData({ "Bad Key": 1 });
+// @ts-expect-error invalid key in a getter's result
+useCrispData(() => ({ plan: "pro", "Bad Key": 1 }));
+// @ts-expect-error invalid key in a getter that may return null
+useCrispData(() => (Math.random() > 0.5 ? { Plan: "pro" } : null));
+// @ts-expect-error invalid key in a ref
+useCrispData(ref({ "Bad Key": 1 }));
+// @ts-expect-error invalid key in a computed
+useCrispData(computed(() => ({ "Bad Key": 1 })));
+// @ts-expect-error invalid key in a reactive object
+useCrispData(reactive({ "Bad Key": 1 }));
+// A record built at run time is checked at run time.
+useCrispData(ref<Record<string, string>>({}));

@@ -1,0 +1,3 @@
+// CommonJS twin of server.mjs.
+require("./serverError.cjs");
+require("server-only");

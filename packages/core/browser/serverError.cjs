@@ -1,0 +1,4 @@
+// CommonJS twin of serverError.mjs, for bundlers that resolve `require()` with the browser condition.
+throw new Error(
+  '[crisp-data] "@crisp-data/core/server" was imported into browser code. It holds your Crisp API key: import it only from server code (a route handler, a server action, an API route); in the browser use "@crisp-data/core".',
+);
