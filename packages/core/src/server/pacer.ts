@@ -45,11 +45,12 @@ const SAMPLE = 20;
 const SPEED_UP = 0.93;
 /**
  * Once a route has gone `QUIET_MS` and `QUIET_STREAK` successes without a rate limit, each success halves the
- * interval: the API has recovered, so full speed comes back within a few seconds (1 s → 0 in about 4 s), not
- * after a hundred cautious steps. At a real limit, refusals arrive more often than that and the gentle step rules.
+ * interval: the API has recovered, so full speed comes back within a few seconds (1 s → 0 in about 2 s after the
+ * first successes), not after a hundred cautious steps at one request a second. At a real limit, refusals arrive
+ * far more often than every half second and the gentle step rules; stray refusals only delay the halving.
  */
-const QUIET_MS = 1_000;
-const QUIET_STREAK = 4;
+const QUIET_MS = 500;
+const QUIET_STREAK = 2;
 const RECOVER = 0.5;
 
 /** Thrown by `acquire` when the route cannot start this request within the caller's budget. */

@@ -1,4 +1,5 @@
 import type { CrispWireValue } from "@crisp-data/core";
+import type { Lanes } from "./lanes";
 
 /**
  * Everything asked of one target since its last write started, merged: later calls override earlier ones
@@ -20,8 +21,10 @@ interface TargetState<T> {
   readonly target: T;
   /** Calls not yet picked up by a request. */
   pending: PendingEntry | null;
-  /** The write under way (writes to one target never overlap; the next one waits). */
-  running: AbortController | null;
+  /** A write is queued for a lane or under way (writes to one target never overlap; the next one waits). */
+  running: boolean;
+  /** Set once that write has its lane; created late so 10,000 targets waiting for a lane stay small. */
+  controller: AbortController | null;
 }
 
 /** What the queue hands to the writer: `take()` detaches the pending entry when its first request starts. */
@@ -29,6 +32,8 @@ export interface WriteJob<T> {
   readonly target: T;
   /** Aborted by `failAll`: the writer stops wherever it is and fails what it took. */
   readonly signal: AbortSignal;
+  /** Releases the lane the write was started in (idempotent); the writer hands it to its first request. */
+  readonly lane: () => void;
   /** The entry the write will take; `null` once `failAll` has failed it. */
   peek(): PendingEntry | null;
   take(): PendingEntry | null;
@@ -51,24 +56,32 @@ export interface TargetQueue<T> {
 }
 
 /**
- * Per-target queue. Writes do not take a lane here: each request takes one and releases it before any backoff
- * sleep, so a sleeping retry never stops other targets from being written.
+ * Per-target queue. A write starts once it gets a lane (in call order), and hands that lane to its first request;
+ * every later request takes a lane of its own and releases it before any backoff sleep, so a sleeping retry never
+ * stops other targets from being written.
  */
-export function createTargetQueue<T>(write: (job: WriteJob<T>) => Promise<void>): TargetQueue<T> {
+export function createTargetQueue<T>(lanes: Lanes, write: (job: WriteJob<T>) => Promise<void>): TargetQueue<T> {
   const states = new Map<string, TargetState<T>>();
   let idleWaiters: Array<() => void> = [];
   let capacityWaiters: Array<{ limit: number; resolve: () => void }> = [];
 
   function schedule(key: string, state: TargetState<T>): void {
-    const controller = new AbortController();
-    state.running = controller;
-    void runOnce(state, controller.signal).then(() => finish(key, state));
+    state.running = true;
+    void lanes
+      .acquire()
+      .then((lane) => runOnce(state, lane))
+      .then(() => finish(key, state));
   }
 
-  async function runOnce(state: TargetState<T>, signal: AbortSignal): Promise<void> {
+  async function runOnce(state: TargetState<T>, lane: () => void): Promise<void> {
+    // failAll emptied it while it waited for the lane: nothing to do.
+    if (!state.pending) return lane();
+    const controller = new AbortController();
+    state.controller = controller;
     const job: WriteJob<T> = {
       target: state.target,
-      signal,
+      signal: controller.signal,
+      lane,
       peek: () => state.pending,
       take: () => {
         const entry = state.pending;
@@ -78,7 +91,9 @@ export function createTargetQueue<T>(write: (job: WriteJob<T>) => Promise<void>)
     };
     try {
       await write(job);
+      lane();
     } catch (error) {
+      lane();
       // The writer settles its entry; this only guards against a bug leaving one hanging.
       const orphan = state.pending;
       if (orphan) {
@@ -89,7 +104,8 @@ export function createTargetQueue<T>(write: (job: WriteJob<T>) => Promise<void>)
   }
 
   function finish(key: string, state: TargetState<T>): void {
-    state.running = null;
+    state.running = false;
+    state.controller = null;
     if (state.pending) {
       schedule(key, state);
       return;
@@ -118,7 +134,7 @@ export function createTargetQueue<T>(write: (job: WriteJob<T>) => Promise<void>)
     enqueue(key, target, merge) {
       let state = states.get(key);
       if (!state) {
-        state = { target, pending: null, running: null };
+        state = { target, pending: null, running: false, controller: null };
         states.set(key, state);
       }
       if (!state.pending) state.pending = createEntry();
@@ -134,7 +150,7 @@ export function createTargetQueue<T>(write: (job: WriteJob<T>) => Promise<void>)
           entry.reject(error);
           onFail(state.target, entry);
         }
-        state.running?.abort(error);
+        state.controller?.abort(error);
       }
     },
     get size() {

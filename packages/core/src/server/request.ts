@@ -56,8 +56,14 @@ export interface Slot {
 }
 
 export interface Requester {
-  /** Waits for a lane, then for `route`'s pacing; `priority` for work already started. */
-  slot(route: string, options: { signal?: AbortSignal; priority: boolean; budgetMs: number }): Promise<Slot>;
+  /**
+   * Waits for a lane (unless `lane` is one already held), then for `route`'s pacing; `priority` for work already
+   * started. On failure the lane is released.
+   */
+  slot(
+    route: string,
+    options: { signal?: AbortSignal; priority: boolean; budgetMs: number; target?: CrispTarget; lane?: () => void },
+  ): Promise<Slot>;
   /** Sends a call with retries; the first attempt may use a `held` slot. Resolves with the map a read returns. */
   request(call: RestCall, held?: Slot): Promise<Record<string, unknown> | undefined>;
 }
@@ -96,9 +102,9 @@ export function createRequester(options: RequesterOptions): Requester {
 
   async function slot(
     route: string,
-    options: { signal?: AbortSignal; priority: boolean; budgetMs: number; target?: CrispTarget },
+    options: { signal?: AbortSignal; priority: boolean; budgetMs: number; target?: CrispTarget; lane?: () => void },
   ): Promise<Slot> {
-    const release = await lanes.acquire({ priority: options.priority, signal: options.signal });
+    const release = options.lane ?? (await lanes.acquire({ priority: options.priority, signal: options.signal }));
     try {
       const waited = await pace(route, options.budgetMs, options.signal, options.target);
       return { route, waited, release };

@@ -205,7 +205,7 @@ export function createCrispRestClient(options: CrispRestClientOptions = {}): Cri
     lanes,
     counters,
   });
-  const queue = createTargetQueue<CrispTarget>(write);
+  const queue = createTargetQueue<CrispTarget>(lanes, write);
 
   function record(target: CrispTarget, error: Error): void {
     failures.push({ target, error });
@@ -225,13 +225,19 @@ export function createCrispRestClient(options: CrispRestClientOptions = {}): Cri
   }
 
   async function write(job: WriteJob<CrispTarget>): Promise<void> {
-    const { target, signal } = job;
+    const { target, signal, lane } = job;
     const peeked = job.peek();
     if (!peeked) return;
     let first: Slot;
     try {
-      // Wait for the first lane and slot before taking the entry, so calls made meanwhile still join this write.
-      first = await requester.slot(firstRoute(target, peeked), { signal, priority: false, budgetMs: retry.maxWaitMs });
+      // Wait for the first pacing slot before taking the entry, so calls made meanwhile still join this write.
+      first = await requester.slot(firstRoute(target, peeked), {
+        signal,
+        priority: false,
+        budgetMs: retry.maxWaitMs,
+        lane,
+        target,
+      });
     } catch (error) {
       const entry = job.take();
       if (entry) fail(target, entry, error, signal);
