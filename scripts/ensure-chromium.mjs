@@ -1,15 +1,6 @@
 #!/usr/bin/env node
-/**
- * Finds the Chromium the browser tests drive (Playwright cannot download browsers here).
- *
- * Order: `CHROMIUM_PATH`, else `/usr/bin/chromium` (Debian's `chromium` package). When none is found and this
- * runs as root on Debian with apt-get, installs `chromium` with apt-get; otherwise throws a one-line error naming
- * what to install. Run directly, it prints the path (`node scripts/ensure-chromium.mjs`). `chromiumLaunchOptions` is
- * how every browser test launches it.
- */
-import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { aptInstall, canInstallWithApt, isExecutable } from "./localTools.mjs";
 
 export const DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium";
 
@@ -35,15 +26,6 @@ export function chromiumLaunchOptions(executablePath) {
   return { executablePath, headless: true, args: [...CHROMIUM_ARGS] };
 }
 
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The Chromium to use, or `null` when there is none. Throws when `CHROMIUM_PATH` names a missing file. */
 export function findChromium(env = process.env) {
   const configured = env.CHROMIUM_PATH?.trim();
@@ -56,28 +38,6 @@ export function findChromium(env = process.env) {
     return configured;
   }
   return isExecutable(DEFAULT_CHROMIUM_PATH) ? DEFAULT_CHROMIUM_PATH : null;
-}
-
-function canInstallWithApt() {
-  return (
-    process.platform === "linux" &&
-    process.getuid?.() === 0 &&
-    existsSync("/etc/debian_version") &&
-    existsSync("/usr/bin/apt-get")
-  );
-}
-
-function run(command, args, log) {
-  log(`$ ${command} ${args.join(" ")}`);
-  const result = spawnSync(command, args, {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}): install Debian's chromium package yourself (apt-get install -y chromium)`,
-    );
-  }
 }
 
 /**
@@ -94,8 +54,7 @@ export function ensureChromium({ env = process.env, log = (line) => console.erro
     );
   }
   log(`Chromium not found at ${DEFAULT_CHROMIUM_PATH}: installing Debian's chromium package (about 30 s)`);
-  run("apt-get", ["update"], log);
-  run("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], log);
+  aptInstall("chromium", log);
   const installed = findChromium(env);
   if (!installed)
     throw new Error(`apt-get installed chromium but ${DEFAULT_CHROMIUM_PATH} is still missing: set CHROMIUM_PATH`);

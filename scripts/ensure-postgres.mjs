@@ -9,23 +9,14 @@
  * directory (`node scripts/ensure-postgres.mjs`). `startPostgres` is how every test gets a server.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { aptInstall, canInstallWithApt, freePort, isExecutable } from "./localTools.mjs";
 
 export const DEBIAN_POSTGRES_ROOT = "/usr/lib/postgresql";
 const TOOLS = ["initdb", "pg_ctl", "postgres"];
-
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const hasTools = (dir) => TOOLS.every((tool) => isExecutable(join(dir, tool)));
 
@@ -51,28 +42,6 @@ export function findPostgresBin(env = process.env) {
   return null;
 }
 
-function canInstallWithApt() {
-  return (
-    process.platform === "linux" &&
-    process.getuid?.() === 0 &&
-    existsSync("/etc/debian_version") &&
-    existsSync("/usr/bin/apt-get")
-  );
-}
-
-function run(command, args, log) {
-  log(`$ ${command} ${args.join(" ")}`);
-  const result = spawnSync(command, args, {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}): install Debian's postgresql package yourself (apt-get install -y postgresql)`,
-    );
-  }
-}
-
 /**
  * Returns PostgreSQL's bin directory, installing Debian's `postgresql` package when allowed.
  * @param {{ env?: NodeJS.ProcessEnv; log?: (line: string) => void }} [options]
@@ -87,23 +56,11 @@ export function ensurePostgres({ env = process.env, log = (line) => console.erro
     );
   }
   log(`PostgreSQL server not found: installing Debian's postgresql package (about 30 s)`);
-  run("apt-get", ["update"], log);
-  run("apt-get", ["install", "-y", "--no-install-recommends", "postgresql"], log);
+  aptInstall("postgresql", log);
   const installed = findPostgresBin(env);
   if (!installed)
     throw new Error(`apt-get installed postgresql but no ${DEBIAN_POSTGRES_ROOT}/<version>/bin was found`);
   return installed;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** PostgreSQL refuses to run as root: run its tools as `postgres` (or `nobody`), owning the cluster's directory. */

@@ -8,23 +8,15 @@
  * Run directly, it prints the path (`node scripts/ensure-redis.mjs`). `startRedisServer` runs one on a free
  * loopback port with AOF in a temporary directory.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { aptInstall, canInstallWithApt, freePort, isExecutable } from "./localTools.mjs";
 
 export const DEFAULT_REDIS_SERVER_PATH = "/usr/bin/redis-server";
-
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The redis-server to use, or `null` when there is none. Throws when `REDIS_SERVER_PATH` names a missing file. */
 export function findRedisServer(env = process.env) {
@@ -38,28 +30,6 @@ export function findRedisServer(env = process.env) {
     return configured;
   }
   return isExecutable(DEFAULT_REDIS_SERVER_PATH) ? DEFAULT_REDIS_SERVER_PATH : null;
-}
-
-function canInstallWithApt() {
-  return (
-    process.platform === "linux" &&
-    process.getuid?.() === 0 &&
-    existsSync("/etc/debian_version") &&
-    existsSync("/usr/bin/apt-get")
-  );
-}
-
-function run(command, args, log) {
-  log(`$ ${command} ${args.join(" ")}`);
-  const result = spawnSync(command, args, {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}): install Debian's redis-server package yourself (apt-get install -y redis-server)`,
-    );
-  }
 }
 
 /**
@@ -76,8 +46,7 @@ export function ensureRedis({ env = process.env, log = (line) => console.error(l
     );
   }
   log(`redis-server not found at ${DEFAULT_REDIS_SERVER_PATH}: installing Debian's redis-server package`);
-  run("apt-get", ["update"], log);
-  run("apt-get", ["install", "-y", "--no-install-recommends", "redis-server"], log);
+  aptInstall("redis-server", log);
   const installed = findRedisServer(env);
   if (!installed) {
     throw new Error(
@@ -85,17 +54,6 @@ export function ensureRedis({ env = process.env, log = (line) => console.error(l
     );
   }
   return installed;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Send one inline command and resolve with the first reply line (enough for PING and SHUTDOWN). */
