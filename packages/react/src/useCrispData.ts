@@ -93,6 +93,13 @@ export function useCrispData<
     () => (view.read & 1 ? client.getSnapshot().status : view.status),
     () => (view.read & 1 ? client.getServerSnapshot().status : view.status),
   );
+  // A switch of user forgets every contribution: each hook renders again then, so its effect contributes its
+  // current data for the new user.
+  useSyncExternalStore(
+    client.subscribe,
+    () => client.getSnapshot().user?.id,
+    () => client.getServerSnapshot().user?.id,
+  );
 
   useEffect(() => {
     const own = client.source({ onError: (problem) => latest.current.onError?.(problem) });

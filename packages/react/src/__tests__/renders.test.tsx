@@ -1,5 +1,5 @@
 import { act, render } from "@testing-library/react";
-import { Profiler, type ReactNode, useState } from "react";
+import { memo, Profiler, type ReactNode, useState } from "react";
 import { expect, test } from "vitest";
 import { useCrispData } from "../useCrispData";
 import { settle, setup, strict } from "./helpers";
@@ -97,4 +97,37 @@ test("a component that reads status re-renders for it; the silent ones still do 
   expect(counts.filter((count, index) => index !== 3 && count > 0)).toEqual([]);
   expect(renders.count - before).toBeGreaterThan(0);
   expect(container.querySelector("output")?.textContent).toBe("synced");
+});
+
+test("a component that reads nothing still contributes again after a switch of user", async () => {
+  setters = [];
+  const { client, transport } = setup();
+  // Memoised: nothing but the client can render it again.
+  const Locale = memo(function Locale() {
+    useCrispData({ locale: "fr" }, { client });
+    return null;
+  });
+  function Session({ user }: { user: { id: string } | null }) {
+    useCrispData(null, { client, user });
+    return null;
+  }
+  const { rerender } = render(
+    <>
+      <Session user={{ id: "a" }} />
+      <Locale />
+    </>,
+  );
+  await settle();
+  rerender(
+    <>
+      <Session user={{ id: "b" }} />
+      <Locale />
+    </>,
+  );
+  await settle();
+  await settle();
+  expect(transport.commands.slice(-2)).toEqual([
+    ["do", "session:reset"],
+    ["set", "session:data", [[["locale", "fr"]]]],
+  ]);
 });
