@@ -99,29 +99,31 @@ test("a component that reads status re-renders for it; the silent ones still do 
   expect(container.querySelector("output")?.textContent).toBe("synced");
 });
 
+type Client = ReturnType<typeof setup>["client"];
+// Memoised: nothing but the client can render it again.
+const Locale = memo(function Locale({ client }: { client: Client }) {
+  useCrispData({ locale: "fr" }, { client });
+  return null;
+});
+function Session({ client, user }: { client: Client; user: { id: string } | null }) {
+  useCrispData(null, { client, user });
+  return null;
+}
+
 test("a component that reads nothing still contributes again after a switch of user", async () => {
   setters = [];
   const { client, transport } = setup();
-  // Memoised: nothing but the client can render it again.
-  const Locale = memo(function Locale() {
-    useCrispData({ locale: "fr" }, { client });
-    return null;
-  });
-  function Session({ user }: { user: { id: string } | null }) {
-    useCrispData(null, { client, user });
-    return null;
-  }
   const { rerender } = render(
     <>
-      <Session user={{ id: "a" }} />
-      <Locale />
+      <Session client={client} user={{ id: "a" }} />
+      <Locale client={client} />
     </>,
   );
   await settle();
   rerender(
     <>
-      <Session user={{ id: "b" }} />
-      <Locale />
+      <Session client={client} user={{ id: "b" }} />
+      <Locale client={client} />
     </>,
   );
   await settle();
