@@ -103,7 +103,6 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   const memory = recall(storage, storageKey);
   const release = transport.attach?.();
   const listeners = new Set<() => void>();
-  const sources = new Set<CrispDataSource<S>>();
   // Sources whose latest input (or user) has a problem: the snapshot's error is one of theirs.
   const erring = new Set<CrispDataSource<S>>();
   const winners = new Map<string, CrispWireValue>();
@@ -317,6 +316,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     source(sourceOptions = {}) {
       // The handle's own writes, by key: its share of the log.
       const own: Writes = new Map();
+      let disposed = false;
       let dataError: CrispDataError | null = null;
       let userError: CrispDataError | null = null;
       let reported: string[] = [];
@@ -336,7 +336,7 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
           return userError ?? dataError;
         },
         set(data) {
-          if (!sources.has(handle) || destroyed) return handle.error;
+          if (disposed || destroyed) return handle.error;
           const issues: CrispDataIssue[] = [];
           const issue = (key: string, code: CrispDataIssue["code"]) => issues.push({ key, code });
           const before = handle.error;
@@ -386,7 +386,8 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
           return settle(before, false);
         },
         dispose({ keep = false } = {}) {
-          if (!sources.delete(handle)) return;
+          if (disposed) return;
+          disposed = true;
           erring.delete(handle);
           for (const [key, write_] of own) {
             // Kept keys become the client's own, keeping their place in the write order.
@@ -396,7 +397,6 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
           changed();
         },
       };
-      sources.add(handle);
       return handle;
     },
     identify(next) {
