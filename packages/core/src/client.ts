@@ -1,11 +1,12 @@
 import { windowTransport } from "./browserTransport";
 import { callSafely } from "./callbacks";
 import { CrispDataError, type CrispDataIssue } from "./errors";
-import { recall, remember, type SessionOwner } from "./memory";
-import { type Held, planData, planIdentity, type SentIdentity } from "./planning";
+import { openMemory, type SessionOwner } from "./memory";
+import type { Held } from "./planning";
+import { createSender } from "./sending";
+import { type CrispDataSource, type CrispDataSourceOptions, createSource } from "./source";
 import type {
   CheckedInput,
-  CrispCommand,
   CrispDataInputOf,
   CrispDataSchema,
   CrispDataSnapshot,
@@ -30,27 +31,6 @@ export interface CrispDataOptions {
    * conversation, unless your app resets it.
    */
   persist?: boolean | StorageLike;
-}
-
-export interface CrispDataSourceOptions {
-  /** Called once per distinct problem (key and code) until the input no longer has it. */
-  onError?: (error: CrispDataError) => void;
-}
-
-/** One contributor's share of the data (a component). The bindings are built on it. */
-export interface CrispDataSource<S extends CrispDataSchema = CrispDataSchema> {
-  /**
-   * Make this contributor's data exactly `data` (`null`/`undefined`: nothing, so its keys are deleted). Never
-   * throws: valid entries apply, a key whose new value is invalid keeps its last valid value, and the problem is
-   * returned, kept in `error` and reported to `onError`.
-   */
-  set<T extends CrispDataInputOf<S>>(data: CheckedInput<T, S> | null | undefined): CrispDataError | null;
-  /** `client.identify(user)`, but an invalid user is returned, kept in `error` and reported instead of thrown. */
-  identify(user: CrispUser | null): CrispDataError | null;
-  /** The problem with the latest input (or user), `null` once it is valid. */
-  readonly error: CrispDataError | null;
-  /** Stop contributing: its keys are deleted (or fall back to another contributor), unless `keep`. */
-  dispose(options?: { keep?: boolean }): void;
 }
 
 export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
@@ -81,8 +61,8 @@ export interface CrispDataClient<S extends CrispDataSchema = CrispDataSchema> {
   destroy(): void;
 }
 
-const sameUser = (a: CrispUser | null, b: CrispUser | null) =>
-  a === b || (!!a && !!b && JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort()));
+// Users are compared by content: the bindings pass a new object every render.
+const contentOf = (user: CrispUser | null) => JSON.stringify(user && Object.entries(user).sort());
 
 /**
  * Creates the client that keeps Crisp's session data equal to what your app says, one push per turn.
@@ -99,12 +79,10 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   const { persist, onError } = options;
   const transport = options.transport ?? windowTransport();
   const storage = typeof persist === "object" ? persist : persist === false ? undefined : transport.storage;
-  const storageKey = `crisp-data:${transport.websiteId ?? "default"}`;
-  const memory = recall(storage, storageKey);
+  const [memory, save] = openMemory(storage, `crisp-data:${transport.websiteId ?? "default"}`);
   const release = transport.attach?.();
   const listeners = new Set<() => void>();
-  // Sources whose latest input (or user) has a problem: the snapshot's error is one of theirs.
-  const erring = new Set<CrispDataSource<S>>();
+  const erring = new Set<CrispDataSource>();
   const winners = new Map<string, CrispWireValue>();
   const dirty = new Set<string>();
   // Grows whenever a winner changes: the snapshot's data is rebuilt only then.
@@ -113,39 +91,32 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
   // Direct calls (set, unset, replace, clear) are one more contributor, whose every call is a new write.
   const direct: Writes = new Map();
   const held: Held = new Map(memory.keys.map((key) => [key, null]));
-  let fresh = false;
-  // Whose conversation the app is in now, and whose the chat box holds as far as pushed (what the next page reads).
+  // Whose conversation the app is in now.
   let owner: SessionOwner = memory.owner;
-  let pushedOwner: SessionOwner = owner;
-  let saved: string | undefined;
   let user: CrispUser | null = null;
-  let sentIdentity: SentIdentity = {};
-  let resetPending = false;
-  let resetToken = false;
-  // The user whose token was last put in place outside a reset: a transport that cannot hold one is tried once.
-  let tokenUser: CrispUser | null = null;
-  // Grows with every reset asked for: a push during which the user changed records nothing for the new session.
-  let epoch = 0;
+  const [step, reset, sendStatus, failure] = createSender(
+    transport,
+    winners,
+    dirty,
+    held,
+    () => user,
+    () => owner,
+    (key) => prune(direct, key),
+    onError,
+    save,
+  );
   let touched = false;
-  let everSent = false;
   let scheduled = false;
-  let sending = false;
   let injected = false;
   let destroyed = false;
   let notifying = false;
   let renotify = false;
-  let failure: CrispDataError | null = null;
   let shown!: Omit<CrispDataSnapshot<S>, "data">;
   let shownVersion = -1;
   let data: Partial<S> | undefined;
   let snapshot: CrispDataSnapshot<S> | undefined;
   // Development only: two hooks passing different users in one render would reset the session every turn.
   let identifiedThisTurn: string | null | undefined;
-
-  const tokenNeeded = () =>
-    resetPending
-      ? !resetToken
-      : !!user && user !== tokenUser && !transport.isLoaded() && (user.tokenId || undefined) !== transport.getToken();
 
   // The first write of the page plans the keys the previous page sent: those nobody sets any more are deleted.
   const touch = () => {
@@ -155,10 +126,9 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
 
   // The snapshot is built when read: many changes in one turn pay for one copy of the data, or none.
   const updateSnapshot = () => {
-    let error = failure;
+    let error = failure();
     for (const source of erring) error ||= source.error;
-    const pending = resetPending || dirty.size > 0 || tokenNeeded() || !!planIdentity(user, sentIdentity);
-    const status = error ? "error" : pending ? "pending" : everSent ? "synced" : "idle";
+    const status = error ? "error" : sendStatus();
     if (shownVersion === version && shown.user === user && shown.status === status && shown.error === error) {
       return false;
     }
@@ -188,86 +158,11 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     notifying = false;
   };
 
-  const push = (command: CrispCommand) => {
-    transport.push(command);
-    everSent = true;
-  };
-
-  // One step at a time, in the order Crisp needs (token, reset, identity, data), each planned from the state as
-  // it is then: a push that re-enters the client (a switch of user, a flush) is seen by the next step. A step is
-  // recorded only once it is on the queue, and only for the session it was meant for.
+  // A send from inside a push, onError or a listener waits: the running one plans again after every step.
   const send = () => {
     scheduled = false;
     if (process.env.NODE_ENV !== "production") identifiedThisTurn = undefined;
-    // A send from inside a push, onError or a listener waits: the running one plans again after every step.
-    if (sending || destroyed) return;
-    sending = true;
-    let step = "";
-    let settled: string[] = [];
-    let problem: CrispDataError | null = null;
-    try {
-      for (let at = epoch; ; at = epoch) {
-        const identity = planIdentity(user, sentIdentity);
-        if (tokenNeeded()) {
-          step = "CRISP_TOKEN_ID";
-          transport.setToken(user?.tokenId || undefined);
-          if (at === epoch) {
-            resetToken = true;
-            tokenUser = user;
-          }
-        } else if (resetPending) {
-          step = "session:reset";
-          push(["do", "session:reset"]);
-          if (at === epoch) {
-            resetPending = resetToken = false;
-            sentIdentity = {};
-            held.clear();
-            fresh = true;
-            // A reset for a new token keeps the same user's data: all of it is sent again.
-            for (const key of winners.keys()) dirty.add(key);
-          }
-        } else if (identity) {
-          step = identity[0][1];
-          push(identity[0]);
-          if (at === epoch) Object.assign(sentIdentity, identity[1]);
-        } else {
-          settled = [...dirty];
-          const pairs = planData(dirty, winners, held, fresh);
-          dirty.clear();
-          if (!pairs.length) break;
-          step = "session:data";
-          push(["set", "session:data", [pairs]]);
-          settled = [];
-          if (at === epoch) {
-            for (const [key, value] of pairs) {
-              if (value === "" && fresh) held.delete(key);
-              else held.set(key, value);
-              if (value === "") prune(direct, key);
-            }
-          }
-        }
-      }
-    } catch (error) {
-      for (const key of settled) dirty.add(key);
-      const message = `[crisp-data] ${error}`;
-      // The same failure again keeps its error, so it is reported (and re-renders) once.
-      problem =
-        failure?.key === step && failure.message === message
-          ? failure
-          : new CrispDataError([{ key: step, code: "push_failed" }], message);
-    }
-    const news = problem !== failure;
-    failure = problem;
-    if (problem && news) callSafely(onError, problem);
-    sending = false;
-    // The next page may trust only an owner whose session was really started: not one whose reset did not go out.
-    if (!resetPending) pushedOwner = owner;
-    if (storage) {
-      const keys = [...held.keys()].filter((key) => held.get(key) !== "");
-      const text = pushedOwner === undefined ? "?" : JSON.stringify({ user: pushedOwner, keys });
-      if (text !== saved) remember(storage, storageKey, text);
-      saved = text;
-    }
+    if (destroyed || !step()) return;
     if (!injected) {
       injected = true;
       callSafely(() => transport.inject?.(), undefined);
@@ -313,92 +208,11 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
     unset: (...keys) => writeDirect(Object.fromEntries(keys.map((key) => [key, ""]))),
     replace: (data) => writeDirect(data, true),
     clear: () => writeDirect({}, true),
-    source(sourceOptions = {}) {
-      // The handle's own writes, by key: its share of the log.
-      const own: Writes = new Map();
-      let disposed = false;
-      let dataError: CrispDataError | null = null;
-      let userError: CrispDataError | null = null;
-      let reported: string[] = [];
-      const report = (problem: CrispDataError) => {
-        callSafely(sourceOptions.onError, problem);
-        callSafely(onError, problem);
-      };
-      const settle = (before: CrispDataError | null, wrote: boolean) => {
-        const error = handle.error;
-        if (error) erring.add(handle);
-        else erring.delete(handle);
-        if (wrote || error !== before) changed();
-        return error;
-      };
-      const handle: CrispDataSource<S> = {
-        get error() {
-          return userError ?? dataError;
-        },
-        set(data) {
-          if (disposed || destroyed) return handle.error;
-          const issues: CrispDataIssue[] = [];
-          const issue = (key: string, code: CrispDataIssue["code"]) => issues.push({ key, code });
-          const before = handle.error;
-          const written = version;
-          const wanted = dirty.size;
-          readInput(
-            data,
-            (key, value) => {
-              // A contributor re-rendering the same value must not take the key back from a newer writer.
-              if (own.get(key)?.value === value) return;
-              if (value !== "" && !winners.has(key) && winners.size >= MAX_KEYS) issue(key, "too_many_keys");
-              else {
-                touch();
-                write(own, key, value);
-              }
-            },
-            issue,
-          );
-          // Keys left out are dropped, unless the input could not be read: nothing valid is lost. (A key whose
-          // new value is invalid is still in the input, so it keeps its last valid value.)
-          try {
-            if (issues.at(-1)?.code !== "invalid_input") {
-              for (const key of own.keys()) if (!data || !Object.hasOwn(data, key)) drop(own, key);
-            }
-          } catch {
-            issue("", "invalid_input");
-          }
-          if (issues.length || reported.length) {
-            const problems = issues.map((problem) => `${problem.key} ${problem.code}`);
-            // The same problems keep the same error object, so a binding storing it does not re-render in a loop.
-            if (`${problems}` !== `${reported}`) dataError = issues.length ? new CrispDataError(issues) : null;
-            const fresh = issues.filter((_, index) => !reported.includes(problems[index] as string));
-            reported = problems;
-            if (fresh.length) report(new CrispDataError(fresh));
-          }
-          return settle(before, written !== version || wanted !== dirty.size);
-        },
-        identify(next) {
-          const issues = validateUser(next);
-          const problem = issues.length ? new CrispDataError(issues) : null;
-          const before = handle.error;
-          if (problem?.message !== userError?.message) {
-            userError = problem;
-            if (problem) report(problem);
-          }
-          if (!problem) client.identify(next);
-          return settle(before, false);
-        },
-        dispose({ keep = false } = {}) {
-          if (disposed) return;
-          disposed = true;
-          erring.delete(handle);
-          for (const [key, write_] of own) {
-            // Kept keys become the client's own, keeping their place in the write order.
-            if (keep && (direct.get(key)?.seq ?? -1) < write_.seq) write(direct, key, write_.value, write_.seq);
-            drop(own, key);
-          }
-          changed();
-        },
-      };
-      return handle;
-    },
+    source: (sourceOptions = {}) =>
+      createSource<S>(
+        [write, drop, winners, direct, erring, () => !destroyed, touch, changed, client.identify, onError],
+        sourceOptions,
+      ),
     identify(next) {
       const issues = validateUser(next);
       if (issues.length) throw new CrispDataError(issues);
@@ -421,14 +235,12 @@ export function createCrispData<S extends CrispDataSchema = CrispDataSchema>(
         // value, sources' included: they set their data again for the new user (the bindings do on their next
         // render or change). What this page set before any user (the remembered owner being someone else, or
         // unknown) is the visitor's own, and is sent again into the new session.
-        resetPending = true;
-        resetToken = false;
-        epoch++;
+        reset();
         if (newUser && user) clearLog();
       }
       owner = id;
       // An equal user keeps the same object, so the snapshot (and every binding reading it) stays unchanged.
-      const same = sameUser(next, user);
+      const same = contentOf(next) === contentOf(user);
       if (same && !newUser && !newToken) return;
       if (!same) user = next && Object.freeze({ ...next });
       changed();

@@ -5,17 +5,12 @@ export {
   DEFAULT_SCRIPT_URL,
   windowTransport,
 } from "./browserTransport";
-export {
-  type CrispDataClient,
-  type CrispDataOptions,
-  type CrispDataSource,
-  type CrispDataSourceOptions,
-  createCrispData,
-} from "./client";
+export { type CrispDataClient, type CrispDataOptions, createCrispData } from "./client";
 export { getDefaultCrispData } from "./defaultClient";
 export { CrispDataError, type CrispDataErrorCode, type CrispDataIssue } from "./errors";
 export { isValidKey, KEY_PATTERN, normalizeKey } from "./keys";
 export { type MemoryTransport, type MemoryTransportEvent, memoryTransport } from "./memoryTransport";
+export type { CrispDataSource, CrispDataSourceOptions } from "./source";
 export type {
   CheckedInput,
   CrispCommand,

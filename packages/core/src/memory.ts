@@ -15,31 +15,41 @@ export interface ReloadMemory {
   keys: string[];
 }
 
+/** Records who owns the session and which keys it holds, when that changed. */
+export type SaveFn = (owner: SessionOwner, keys: string[]) => void;
+
 /**
- * Reads the memory and proves the storage writable by writing it back: a storage that cannot be written could not
- * have recorded the last switch of user, so whatever it says is no longer trusted.
+ * Reads what the previous page remembered, and returns the `save` of this page (none without storage). Reading
+ * proves the storage writable by writing the memory back: a storage that cannot be written could not have
+ * recorded the last switch of user, so whatever it says is no longer trusted.
  */
-export function recall(storage: StorageLike | undefined, storageKey: string): ReloadMemory {
-  if (!storage) return { owner: null, keys: [] };
+export function openMemory(storage: StorageLike | undefined, storageKey: string): [ReloadMemory, SaveFn?] {
+  if (!storage) return [{ owner: null, keys: [] }];
+  let saved: string | undefined;
+  const save: SaveFn = (owner, keys) => {
+    const text = owner === undefined ? "?" : JSON.stringify({ user: owner, keys });
+    if (text !== saved) remember(storage, storageKey, text);
+    saved = text;
+  };
   try {
     const text = storage.getItem(storageKey) ?? '{"user":null,"keys":[]}';
     storage.setItem(storageKey, text);
     const { user, keys } = JSON.parse(text);
     if ((user === null || typeof user === "string") && Array.isArray(keys)) {
       const valid = keys.filter((key): key is string => typeof key === "string" && KEY_PATTERN.test(key));
-      return { owner: user, keys: valid.slice(0, MAX_KEYS) };
+      return [{ owner: user, keys: valid.slice(0, MAX_KEYS) }, save];
     }
   } catch {
     // Unreadable or unwritable: the owner is unknown.
   }
-  return { owner: undefined, keys: [] };
+  return [{ owner: undefined, keys: [] }, save];
 }
 
 /**
  * Records the owner and the keys Crisp holds. When that fails, the stale memory is replaced by one that reads as
  * "owner unknown" (or removed), so the next page never trusts an owner this page could not record.
  */
-export function remember(storage: StorageLike, storageKey: string, text: string): void {
+function remember(storage: StorageLike, storageKey: string, text: string): void {
   try {
     storage.setItem(storageKey, text);
   } catch {

@@ -9,10 +9,15 @@ export interface Write {
 /** A contributor (a source, or the client's direct calls): its own writes by key. */
 export type Writes = Map<string, Write>;
 
-/** Records `value` for `key` as `writes`' write: the newest, unless `at` gives an earlier place in the order. */
-export type WriteFn = (writes: Writes, key: string, value: CrispWireValue, at?: number) => void;
-/** Forgets `writes`' write of `key`; another contributor's value (if any) wins again. */
-export type DropFn = (writes: Writes, key: string) => void;
+/**
+ * Records `value` for `key` as `writes`' write: the newest, unless `at` gives an earlier place in the order. True
+ * when the key now needs sending.
+ */
+export type WriteFn = (writes: Writes, key: string, value: CrispWireValue, at?: number) => boolean;
+/** Forgets `writes`' write of `key`; another contributor's value (if any) wins again. True as for `WriteFn`. */
+export type DropFn = (writes: Writes, key: string) => boolean;
+/** Forgets `writes`' deletion of `key` once sent, when no other contributor wrote the key: it shadows nothing. */
+export type PruneFn = (writes: Writes, key: string) => void;
 
 /**
  * Who wrote which key, and the value that wins for each: the newest write among live contributors (`""` is a
@@ -25,7 +30,7 @@ export function createWriteLog(
   winners: Map<string, CrispWireValue>,
   dirty: Set<string>,
   onChange: () => void,
-): [write: WriteFn, drop: DropFn, prune: DropFn, clear: () => void] {
+): [write: WriteFn, drop: DropFn, prune: PruneFn, clear: () => void] {
   let seq = 0;
   // Per key, the contributors holding a write of it: a winner is looked for among a key's writers only.
   const writers = new Map<string, Set<Writes>>();
@@ -37,17 +42,19 @@ export function createWriteLog(
     }
     const value = newest?.value === "" ? undefined : newest?.value;
     const changed = value !== winners.get(key);
+    if (changed) {
+      if (value === undefined) winners.delete(key);
+      else winners.set(key, value);
+      onChange();
+    }
     // A deletion is planned even when nothing won before: Crisp may hold a key this page never sent.
     if (deletion || changed) dirty.add(key);
-    if (!changed) return;
-    if (value === undefined) winners.delete(key);
-    else winners.set(key, value);
-    onChange();
+    return deletion || changed;
   };
   return [
     (writes, key, value, at = ++seq) => {
       writers.set(key, (writers.get(key) ?? new Set()).add(writes.set(key, { value, seq: at })));
-      settle(key, value === "");
+      return settle(key, value === "");
     },
     (writes, key) => {
       writes.delete(key);
@@ -55,9 +62,8 @@ export function createWriteLog(
       set?.delete(writes);
       // A key nobody writes any more leaves the log: it is bounded by the live keys.
       if (!set?.size) writers.delete(key);
-      settle(key, false);
+      return settle(key, false);
     },
-    // Forgets `writes`' deletion of `key` once sent, when no other contributor wrote the key: it shadows nothing.
     (writes, key) => {
       if (writers.get(key)?.size === 1 && writes.get(key)?.value === "") {
         writers.delete(key);
