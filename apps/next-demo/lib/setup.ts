@@ -1,17 +1,13 @@
 import "server-only";
+import type { CrispSetup } from "@crisp-data/demo-shared/config";
 import { DEMO_WEBSITE_ID } from "@crisp-data/demo-shared/users";
 
 /** The emulator `pnpm demo` starts; the browser tests start their own and pass its URL in the variables below. */
 const EMULATOR_URL = "http://127.0.0.1:4100";
 
-/** Where the chat box and the REST API are, read on the server at request time (never baked into the bundle). */
-export interface DemoSetup {
-  mode: "crisp" | "emulator";
-  websiteId: string;
-  /** `undefined`: Crisp's own chat script. */
-  scriptUrl: string | undefined;
-  operatorUrl: string | null;
-}
+/** Where the chat box is, read on the server at request time (never baked into the bundle); the Vite demos'
+ * `CrispSetup`. */
+export type DemoSetup = CrispSetup;
 
 /**
  * `CRISP_WEBSITE_ID`: your website, with Crisp's own chat box (and `CRISP_API_URL` unset: Crisp's REST API).

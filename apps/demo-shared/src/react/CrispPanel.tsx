@@ -1,8 +1,6 @@
-"use client";
-
-import { type CrispHolds, EMPTY_HOLDS, watchCrisp } from "@crisp-data/demo-shared/crispReadback";
-import { formatValue } from "@crisp-data/demo-shared/users";
 import { useEffect, useState } from "react";
+import { type CrispHolds, EMPTY_HOLDS, watchCrisp } from "../crispReadback";
+import { formatValue } from "../users";
 
 /** "What Crisp holds": read back from the chat box with `$crisp.get`, not from the library. */
 export function CrispPanel() {

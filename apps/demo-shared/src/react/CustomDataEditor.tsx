@@ -1,9 +1,8 @@
-"use client";
-
 import type { CrispDataValue } from "@crisp-data/core";
-import { type DemoUser, formatValue, parseValue, toCrispUser } from "@crisp-data/demo-shared/users";
 import { useCrispData } from "@crisp-data/react";
 import { type ComponentProps, type FormEvent, useId, useState } from "react";
+import { describeIssues } from "../issues";
+import { applyEdit, type DemoUser, formatValue, toCrispUser } from "../users";
 
 type TextFieldProps = Omit<ComponentProps<"input">, "onChange" | "value"> & {
   label: string;
@@ -29,12 +28,15 @@ export function CustomDataEditor({ user }: { user: DemoUser }) {
   const [value, setValue] = useState("");
   const ids = useId();
   const badKeys = new Set(error?.issues.map((issue) => issue.key));
+  const problems = describeIssues(error);
+  // An empty value deletes the key (Crisp's rule): say so before it happens, not with a blank row afterwards.
+  const deletes = key.trim() !== "" && value === "";
 
   const save = (event: FormEvent) => {
     event.preventDefault();
     const trimmed = key.trim();
     if (!trimmed) return;
-    setData((current) => ({ ...current, [trimmed]: parseValue(value) }));
+    setData((current) => applyEdit(current, trimmed, value));
     setKey("");
     setValue("");
   };
@@ -85,12 +87,34 @@ export function CustomDataEditor({ user }: { user: DemoUser }) {
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${ids}-error` : undefined}
         />
-        <TextField label="Value" name="value" value={value} onChange={setValue} placeholder="enterprise" />
-        <button type="submit">Save</button>
+        <TextField
+          label="Value"
+          name="value"
+          value={value}
+          onChange={setValue}
+          placeholder="enterprise"
+          aria-describedby={`${ids}-value-hint`}
+        />
+        <button type="submit" className={deletes ? "danger" : undefined}>
+          {deletes ? "Delete key" : "Save"}
+        </button>
+        <p id={`${ids}-value-hint`} className="hint" data-testid="value-hint">
+          {deletes ? (
+            <>
+              An empty value (<code>""</code>) deletes <code>{key.trim()}</code>.
+            </>
+          ) : (
+            <>
+              <code>""</code> (an empty value) deletes the key.
+            </>
+          )}
+        </p>
         {error && (
-          <p id={`${ids}-error`} className="error" role="alert">
-            {error.message}
-          </p>
+          <div id={`${ids}-error`} className="error" role="alert">
+            {problems.map((problem) => (
+              <p key={problem}>{problem}</p>
+            ))}
+          </div>
         )}
       </form>
       <p className="muted">
