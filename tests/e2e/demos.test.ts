@@ -1,17 +1,17 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { DEMO_USERS, DEMO_WEBSITE_ID, type DemoUser } from "@crisp-data/demo-shared/users";
+import { DEMO_USERS, DEMO_WEBSITE_ID } from "@crisp-data/demo-shared/users";
 import { type Emulator, startEmulator } from "@crisp-data/emulator";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { chromiumLaunchOptions } from "../../scripts/ensure-chromium.mjs";
+import { demoUser, nextSessionId, POLL, save, sessionIdIn, settled } from "./demoPage";
 
 const root = resolve(import.meta.dirname, "../..");
 const refreshDocs = process.env.CRISP_DATA_SCREENSHOTS === "docs";
 /** A test run writes its screenshots to an ignored folder; `pnpm screenshots` refreshes the README's on purpose. */
 const SCREENSHOTS = resolve(root, refreshDocs ? "docs/screenshots" : "test-results/screenshots");
-const POLL = { timeout: 15_000, interval: 100 };
 
 let emulator: Emulator;
 let browser: Browser;
@@ -33,37 +33,6 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-function user(name: string): DemoUser {
-  const found = DEMO_USERS.find((candidate) => candidate.name === name);
-  if (!found) throw new Error(`no demo user ${name}`);
-  return found;
-}
-
-/** The session the chat box in the page is on now, read from the emulated `$crisp` (null while one starts). */
-function sessionIdIn(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
-    const crisp = (window as unknown as { $crisp?: unknown }).$crisp as
-      | { get?: (method: string) => unknown }
-      | unknown[]
-      | undefined;
-    if (!crisp || Array.isArray(crisp) || typeof crisp.get !== "function") return null;
-    const id = crisp.get("session:identifier");
-    return typeof id === "string" ? id : null;
-  });
-}
-
-/** Waits for a loaded session other than `previous`, and returns its id. */
-async function nextSessionId(page: Page, previous?: string): Promise<string> {
-  let id: string | null = null;
-  await expect
-    .poll(async () => {
-      id = await sessionIdIn(page);
-      return id !== null && id !== previous;
-    }, POLL)
-    .toBe(true);
-  return id as unknown as string;
-}
-
 function sessionOnEmulator(id: string) {
   return emulator.sessions().find((session) => session.sessionId === id);
 }
@@ -74,21 +43,9 @@ async function currentSession(page: Page) {
   return id ? sessionOnEmulator(id) : undefined;
 }
 
-/** Waits until the library sent everything and the emulated chat box delivered it to the emulator. */
-async function settled(page: Page) {
-  await expect.poll(() => page.getByTestId("library-status").textContent(), POLL).toMatch(/^(synced|error)$/);
-  await expect.poll(() => page.locator("#crisp-emulator-launcher").getAttribute("data-state"), POLL).toBe("ready");
-}
-
-async function save(page: Page, key: string, value: string) {
-  await page.getByLabel("Key", { exact: true }).fill(key);
-  await page.getByLabel("Value", { exact: true }).fill(value);
-  await page.getByRole("button", { name: "Save", exact: true }).click();
-}
-
-const ada = user("Ada");
-const grace = user("Grace");
-const alan = user("Alan");
+const ada = demoUser("Ada");
+const grace = demoUser("Grace");
+const alan = demoUser("Alan");
 
 test("a test run leaves the git tree alone: its screenshots go to an ignored folder", () => {
   if (refreshDocs) return;

@@ -1,11 +1,10 @@
-import { DEMO_USERS, DEMO_WEBSITE_ID, type DemoUser } from "@crisp-data/demo-shared/users";
+import { DEMO_WEBSITE_ID } from "@crisp-data/demo-shared/users";
 import { type Emulator, startEmulator } from "@crisp-data/emulator";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { chromiumLaunchOptions } from "../../scripts/ensure-chromium.mjs";
 import type { AppServer } from "./appServer";
-
-const POLL = { timeout: 15_000, interval: 100 };
+import { demoUser, nextSessionId, POLL, save, sessionIdIn, settled } from "./demoPage";
 
 /** How one server-rendered demo app is started against the test's emulator, and what its server writes. */
 export interface SsrDemo {
@@ -15,42 +14,6 @@ export interface SsrDemo {
   serverWrite: { button: string; data: Record<string, unknown> };
   /** More tests against the running app, declared inside the demo's block. */
   moreTests?: (app: () => AppServer) => void;
-}
-
-function user(name: string): DemoUser {
-  const found = DEMO_USERS.find((candidate) => candidate.name === name);
-  if (!found) throw new Error(`no demo user ${name}`);
-  return found;
-}
-
-/** The session the chat box in the page is on now, read from the emulated `$crisp` (null while one starts). */
-function sessionIdIn(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
-    const crisp = (window as unknown as { $crisp?: unknown }).$crisp as
-      | { get?: (method: string) => unknown }
-      | unknown[]
-      | undefined;
-    if (!crisp || Array.isArray(crisp) || typeof crisp.get !== "function") return null;
-    const id = crisp.get("session:identifier");
-    return typeof id === "string" ? id : null;
-  });
-}
-
-async function nextSessionId(page: Page, previous?: string): Promise<string> {
-  let id: string | null = null;
-  await expect
-    .poll(async () => {
-      id = await sessionIdIn(page);
-      return id !== null && id !== previous;
-    }, POLL)
-    .toBe(true);
-  return id as unknown as string;
-}
-
-async function save(page: Page, key: string, value: string) {
-  await page.getByLabel("Key", { exact: true }).fill(key);
-  await page.getByLabel("Value", { exact: true }).fill(value);
-  await page.getByRole("button", { name: "Save", exact: true }).click();
 }
 
 /**
@@ -67,18 +30,14 @@ export function describeSsrDemo(demo: SsrDemo): void {
     let page: Page;
     /** Every console error or warning and page error: hydration mismatches are reported there. */
     const problems: string[] = [];
-    const ada = user("Ada");
-    const grace = user("Grace");
+    const ada = demoUser("Ada");
+    const grace = demoUser("Grace");
     let adaSession = "";
 
     const session = (id: string) => emulator.sessions().find((candidate) => candidate.sessionId === id);
     const current = async () => {
       const id = await sessionIdIn(page);
       return id ? session(id) : undefined;
-    };
-    const settled = async () => {
-      await expect.poll(() => page.getByTestId("library-status").textContent(), POLL).toMatch(/^(synced|error)$/);
-      await expect.poll(() => page.locator("#crisp-emulator-launcher").getAttribute("data-state"), POLL).toBe("ready");
     };
 
     beforeAll(async () => {
@@ -130,7 +89,7 @@ export function describeSsrDemo(demo: SsrDemo): void {
     });
 
     test("the server writes the signed-in user's contact data through @crisp-data/core/server", async () => {
-      await settled();
+      await settled(page);
       // The contact exists once the chat box sent the email.
       await expect.poll(() => emulator.contacts().some((contact) => contact.email === ada.email), POLL).toBe(true);
       await page.getByRole("button", { name: demo.serverWrite.button, exact: true }).click();
@@ -142,12 +101,12 @@ export function describeSsrDemo(demo: SsrDemo): void {
     test("signing out starts a new session without the user's keys; another user gets only theirs", async () => {
       await page.getByRole("button", { name: "Sign out", exact: true }).click();
       const signedOut = await nextSessionId(page, adaSession);
-      await settled();
+      await settled(page);
       expect(session(signedOut)?.email).toBeNull();
       expect(session(signedOut)?.data).toEqual({});
       await page.getByRole("button", { name: "Sign in as Grace", exact: true }).click();
       await expect.poll(async () => (await current())?.data, POLL).toEqual(grace.data);
-      await settled();
+      await settled(page);
       expect((await current())?.email).toBe(grace.email);
     });
 
@@ -159,7 +118,7 @@ export function describeSsrDemo(demo: SsrDemo): void {
       expect(await response?.text()).toContain(grace.nickname);
       await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
       expect(await nextSessionId(page)).toBe(before);
-      await settled();
+      await settled(page);
       expect(session(before)?.data).toEqual(grace.data);
     });
 
@@ -178,7 +137,7 @@ export function describeSsrDemo(demo: SsrDemo): void {
       // What the server rendered for the status is what the browser hydrates with.
       expect(html).toMatch(/data-testid="library-status"[^>]*>idle</);
       const fresh = await nextSessionId(page, graceSession);
-      await settled();
+      await settled(page);
       expect(session(fresh)?.email).toBeNull();
       expect(session(fresh)?.data).toEqual({});
       expect(session(graceSession)?.data).toEqual(grace.data);
