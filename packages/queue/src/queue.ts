@@ -1,12 +1,17 @@
-import { CrispDataError, type CrispDataInput } from "@crisp-data/core";
-import type { ContactWriteOptions, CrispTarget } from "@crisp-data/core/server";
+import { CrispDataError, type CrispDataInput, validateInputStrict } from "@crisp-data/core";
+import {
+  type ContactWriteOptions,
+  type CrispTarget,
+  checkNickname,
+  contactTarget,
+  sessionTarget,
+} from "@crisp-data/core/server";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type CrispQueueConnection, closeConnection, openConnection } from "./connection";
 import { encodeEntries } from "./patch";
 import { scripts } from "./scripts";
 import { type CrispJobData, JOB_NAME, JOB_OPTIONS, jobIdOf, type QueueKeys, queueKeys } from "./targets";
-import { checkData, checkNickname, contactTarget, sessionTarget } from "./validate";
 
 /** Default BullMQ queue name: one queue per Crisp credential. */
 export const DEFAULT_QUEUE_NAME = "crisp-data";
@@ -139,7 +144,7 @@ export function createCrispQueue(options: CrispQueueOptions): CrispQueue {
   let closing: Promise<void> | undefined;
 
   function enqueue(target: CrispTarget, data: CrispDataInput, replace: boolean, nickname = ""): Promise<void> {
-    const entries = checkData(data);
+    const entries = validateInputStrict(data);
     if (closing) {
       return Promise.reject(
         new CrispDataError([{ key: "", code: "push_failed" }], "[crisp-data] This queue is closed: create a new one."),

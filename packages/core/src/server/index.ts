@@ -11,4 +11,4 @@ export {
 } from "./restClient";
 export type { RetryOptions } from "./retry";
 export { signEmail } from "./signEmail";
-export type { CrispTarget } from "./targets";
+export { type CrispTarget, checkNickname, contactTarget, sessionTarget } from "./targets";

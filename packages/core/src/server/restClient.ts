@@ -12,7 +12,17 @@ import { createPacer } from "./pacer";
 import { createTargetQueue, type PendingEntry, type WriteJob } from "./queue";
 import { createRequester, type RequestCounters, type RestCall, type Slot } from "./request";
 import { type RetryOptions, resolveRetry } from "./retry";
-import { applyPatch, type CrispTarget, checkId, hasDeletes, isEmail, setKeys, targetKey } from "./targets";
+import {
+  applyPatch,
+  type CrispTarget,
+  checkNickname,
+  contactTarget,
+  hasDeletes,
+  isEmail,
+  sessionTarget,
+  setKeys,
+  targetKey,
+} from "./targets";
 import { isUnreachable } from "./unreachable";
 
 export type { CrispTier } from "./options";
@@ -339,30 +349,22 @@ export function createCrispRestClient(options: CrispRestClientOptions = {}): Cri
     return applyPatch((await requester.request({ method: "GET", route, path, expect, target })) ?? {}, new Map());
   }
 
-  function contact(websiteId: string, peopleId: string): CrispTarget & { type: "contact" } {
-    return { type: "contact", websiteId: checkId(websiteId, "websiteId"), peopleId: checkId(peopleId, "peopleId") };
-  }
-
-  function session(websiteId: string, sessionId: string): CrispTarget & { type: "session" } {
-    return { type: "session", websiteId: checkId(websiteId, "websiteId"), sessionId: checkId(sessionId, "sessionId") };
-  }
-
   return {
     setSessionData(websiteId, sessionId, data) {
-      return enqueue(session(websiteId, sessionId), data, false);
+      return enqueue(sessionTarget(websiteId, sessionId), data, false);
     },
     setContactData(websiteId, peopleId, data, writeOptions) {
-      return enqueue(contact(websiteId, peopleId), data, false, nicknameOf(writeOptions));
+      return enqueue(contactTarget(websiteId, peopleId), data, false, checkNickname(writeOptions));
     },
     replaceContactData(websiteId, peopleId, data, writeOptions) {
-      return enqueue(contact(websiteId, peopleId), data, true, nicknameOf(writeOptions));
+      return enqueue(contactTarget(websiteId, peopleId), data, true, checkNickname(writeOptions));
     },
     getSessionData(websiteId, sessionId) {
-      const target = session(websiteId, sessionId);
+      const target = sessionTarget(websiteId, sessionId);
       return read(sessionPath(target.websiteId, target.sessionId), SESSION_GET, "meta", target);
     },
     getContactData(websiteId, peopleId) {
-      const target = contact(websiteId, peopleId);
+      const target = contactTarget(websiteId, peopleId);
       return read(contactPath(target.websiteId, target.peopleId), CONTACT_GET, "people", target);
     },
     async flush(flushOptions = {}) {
@@ -417,19 +419,6 @@ function untilDeadline(
     }
     void idle.then(() => settle(undefined));
   });
-}
-
-function nicknameOf(options: ContactWriteOptions | undefined): string | undefined {
-  if (options === undefined) return undefined;
-  const nickname = options?.nickname;
-  if (nickname === undefined) return undefined;
-  if (typeof nickname !== "string" || nickname.trim() === "") {
-    throw new CrispDataError(
-      [{ key: "nickname", code: "invalid_value" }],
-      "[crisp-data] nickname must be a non-empty string.",
-    );
-  }
-  return nickname;
 }
 
 function localPart(email: string): string {

@@ -51,6 +51,36 @@ export function checkId(value: unknown, name: string): string {
   return value;
 }
 
+/**
+ * The contact target a write to `websiteId`/`peopleId` goes to, with both ids checked as the REST client checks them.
+ * For code that queues writes before they reach a client, such as `@crisp-data/queue`.
+ * @throws CrispDataError (`invalid_value`, naming the id) synchronously.
+ */
+export function contactTarget(websiteId: string, peopleId: string): CrispTarget & { type: "contact" } {
+  return { type: "contact", websiteId: checkId(websiteId, "websiteId"), peopleId: checkId(peopleId, "peopleId") };
+}
+
+/** Like `contactTarget`, for a conversation's session data. */
+export function sessionTarget(websiteId: string, sessionId: string): CrispTarget & { type: "session" } {
+  return { type: "session", websiteId: checkId(websiteId, "websiteId"), sessionId: checkId(sessionId, "sessionId") };
+}
+
+/**
+ * The nickname of `setContactData`'s options, checked: absent, or a non-empty string.
+ * @throws CrispDataError (`invalid_value`, key `nickname`) synchronously.
+ */
+export function checkNickname(options: { nickname?: string } | undefined): string | undefined {
+  const nickname = options?.nickname;
+  if (nickname === undefined) return undefined;
+  if (typeof nickname !== "string" || nickname.trim() === "") {
+    throw new CrispDataError(
+      [{ key: "nickname", code: "invalid_value" }],
+      "[crisp-data] nickname must be a non-empty string.",
+    );
+  }
+  return nickname;
+}
+
 function badId(name: string, rule: string): never {
   throw new CrispDataError([{ key: name, code: "invalid_value" }], `[crisp-data] ${name} ${rule}.`);
 }

@@ -63,6 +63,13 @@ describe("producer", () => {
     expect(() => queue.setContactData(emulator.websiteId, "a@example.com", { plan: Number.NaN })).toThrow(/plan/);
     expect(() => queue.setSessionData(emulator.websiteId, "", { plan: "pro" })).toThrow(/sessionId/);
     expect(() => queue.replaceContactData("", "a@example.com", {})).toThrow(/websiteId/);
+    // The REST client's route checks: an id that URL resolution would turn into another route is refused here,
+    // not left to fail in a worker on every retry.
+    for (const id of ["..", ".", "a/b", "%2F"]) {
+      expect(() => queue.setContactData(emulator.websiteId, id, { plan: "pro" })).toThrow(/peopleId/);
+      expect(() => queue.setSessionData(emulator.websiteId, id, { plan: "pro" })).toThrow(/sessionId/);
+      expect(() => queue.setSessionData(id, "session_1", { plan: "pro" })).toThrow(/websiteId/);
+    }
     expect(await queue.stats()).toEqual({ pendingTargets: 0, oldestPendingAgeMs: null, failed: 0 });
   });
 
