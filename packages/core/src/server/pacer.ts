@@ -11,6 +11,9 @@ interface RouteState {
   /** Last rate limit, and successes since: a route that stopped refusing speeds up fast. */
   lastLimitAt: number;
   streak: number;
+  /** First rate limit since the last success (NaN when the last answer was a success), and the interval then. */
+  refusedSince: number;
+  intervalBefore: number;
   /** Requests waiting for their start, in order; at most one per lane. */
   waiters: Waiter[];
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -52,6 +55,14 @@ const SPEED_UP = 0.93;
 const QUIET_MS = 500;
 const QUIET_STREAK = 2;
 const RECOVER = 0.5;
+/**
+ * Refused without a single success for this long: not our pace (a route at a real limit still gets one request
+ * through per refill, and the pacer is near that pace), but an outage or a burst of refusals for everyone. The
+ * interval climbed for nothing, so the first success restores the pace from before the refusals began: the
+ * route is back at full speed as soon as the API is, instead of climbing down from a second per request while
+ * stray refusals keep resetting the climb (a 10 s burst of 429s once cost 4 s more at 1 request/s).
+ */
+const OUTAGE_MS = 1_000;
 
 /** Thrown by `acquire` when the route cannot start this request within the caller's budget. */
 export const OVER_BUDGET: unique symbol = Symbol("over budget");
@@ -61,8 +72,10 @@ export const OVER_BUDGET: unique symbol = Symbol("over budget");
  * signal is a 429/420 itself. Unpaced at first; each rate limit lengthens the route's interval by half (never past
  * the rate the API was just accepting, so we do not undershoot a real limit, and never past `MAX_INTERVAL_MS`)
  * and each success shortens it. Steps are multiplicative, so a few stray rate limits (a busy node, not our rate)
- * are forgotten within a few dozen successes. Waiters are let through one at a time at the interval of the
- * moment, so a route that speeds up does not keep honouring starts booked at the slow pace.
+ * are forgotten within a few dozen successes. Refusals that go on for a second with no success at all are an
+ * outage, not our pace: the first success after one restores the interval from before it. Waiters are let
+ * through one at a time at the interval of the moment, so a route that speeds up does not keep honouring starts
+ * booked at the slow pace.
  *
  * @example
  * const pacer = createPacer();
@@ -95,6 +108,8 @@ export function createPacer(options: PacerOptions = {}): Pacer {
         successes: [],
         lastLimitAt: Number.NEGATIVE_INFINITY,
         streak: 0,
+        refusedSince: Number.NaN,
+        intervalBefore: 0,
         waiters: [],
         timer: undefined,
       };
@@ -166,18 +181,24 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       s.successes.push(t);
       if (s.successes.length > SAMPLE) s.successes.shift();
       s.streak++;
+      if (t - s.refusedSince >= OUTAGE_MS) s.interval = Math.min(s.interval, s.intervalBefore);
+      s.refusedSince = Number.NaN;
       if (s.interval > 0) {
         const quiet = s.streak >= QUIET_STREAK && t - s.lastLimitAt >= QUIET_MS;
         s.interval *= quiet ? RECOVER : SPEED_UP;
         if (s.interval < 0.5) s.interval = 0;
-        if (s.waiters.length > 0) pump(s);
       }
+      if (s.waiters.length > 0) pump(s);
     },
     onRateLimit(route, pauseMs) {
       const s = state(route);
       const t = now();
       s.lastLimitAt = t;
       s.streak = 0;
+      if (Number.isNaN(s.refusedSince)) {
+        s.refusedSince = t;
+        s.intervalBefore = s.interval;
+      }
       const oldest = s.successes[0];
       let next = s.interval > 0 ? s.interval * SLOW_DOWN : FALLBACK_INTERVAL_MS;
       if (oldest !== undefined && s.successes.length >= 2) {
