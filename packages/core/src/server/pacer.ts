@@ -6,7 +6,7 @@ interface RouteState {
   lastStart: number;
   /** A `Retry-After` (already capped by the caller) holds the route until then. */
   pausedUntil: number;
-  /** Times of the last successes (at most `SAMPLE`), to estimate the rate the API actually accepts. */
+  /** Times of the successes of the last `WINDOW_MS` (at least `SAMPLE`), to estimate the rate the API accepts. */
   successes: number[];
   /** Last rate limit, and successes since: a route that stopped refusing speeds up fast. */
   lastLimitAt: number;
@@ -38,8 +38,17 @@ const FALLBACK_INTERVAL_MS = 50;
 export const MAX_INTERVAL_MS = 1_000;
 /** Each rate limit lengthens the interval this much, up to the measured accepted rate. */
 const SLOW_DOWN = 1.5;
-/** Successes the accepted rate is measured over (a count, not a time window, so a slow route still measures). */
+/**
+ * The accepted rate is measured over the last second, and over at least this many successes (so a slow route
+ * still measures). Over the last 20 successes alone it was a ratchet: stray refusals slowed the route, its
+ * successes came slower, the measure allowed a slower pace, and a busy node's refusals held the route at a
+ * quarter of its speed for seconds. Over a second the measure moves too slowly for a cluster of refusals to
+ * drag the pace down; at a real limit it is the limit.
+ */
 const SAMPLE = 20;
+const WINDOW_MS = 1_000;
+/** Successes kept at most: enough to measure, and bounded (above 256 a second the window is shorter). */
+const KEPT = 256;
 /**
  * Each success shortens the interval this much: probe back up towards the real limit. Strong enough that 1 rate
  * limit per 7 successes (what 30% random faults give) does not ratchet the pace down; at a real limit it settles
@@ -179,7 +188,8 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       const s = state(route);
       const t = now();
       s.successes.push(t);
-      if (s.successes.length > SAMPLE) s.successes.shift();
+      while (s.successes.length > SAMPLE && (t - (s.successes[0] ?? t) > WINDOW_MS || s.successes.length > KEPT))
+        s.successes.shift();
       s.streak++;
       if (t - s.refusedSince >= OUTAGE_MS) s.interval = Math.min(s.interval, s.intervalBefore);
       s.refusedSince = Number.NaN;
