@@ -225,6 +225,50 @@ describe("every wait is bounded", () => {
   });
 });
 
+describe("backoff grows for a failing API, not for stray failures among successes", () => {
+  /** The API with 100 ms latency; the first three attempts on `slow@x.com` answer 503. Returns those attempts' start times. */
+  function strayFaults() {
+    const api = fakeCrisp({ latencyMs: 100 });
+    const slowAttempts: number[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      if (String(input).includes("slow%40x.com")) {
+        slowAttempts.push(Date.now());
+        if (slowAttempts.length <= 3) return new Response('{"error":true,"reason":"fault","data":{}}', { status: 503 });
+      }
+      return api.fetch(input, init);
+    };
+    return { api, fetch, slowAttempts };
+  }
+  const gaps = (times: number[]) => times.slice(1).map((t, i) => t - (times[i] ?? t));
+
+  it("a write whose 5xx come while other writes succeed retries after the first step each time", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.99);
+    const { api, fetch, slowAttempts } = strayFaults();
+    const crisp = createCrispRestClient({ ...base, fetch, concurrency: 2, retry: { minDelayMs: 1_000 } });
+    void crisp.setContactData("w", "slow@x.com", { a: 1 });
+    // Other writes keep one lane busy for 6 s, all succeeding.
+    for (let i = 0; i < 60; i++) void crisp.setContactData("w", `p${i}@x.com`, { a: i });
+    await settleWithin(crisp.flush(), 10_000);
+    expect(api.contacts.get("w/slow@x.com")).toEqual({ a: 1 });
+    // 990 ms asleep each time; it used to double: 990, 1,980, 3,960 ms.
+    expect(slowAttempts).toHaveLength(4);
+    for (const gap of gaps(slowAttempts)) expect(gap).toBeLessThan(1_200);
+  });
+
+  it("a write that fails with nothing else succeeding still backs off exponentially", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.99);
+    const { api, fetch, slowAttempts } = strayFaults();
+    const crisp = createCrispRestClient({ ...base, fetch, concurrency: 2, retry: { minDelayMs: 1_000 } });
+    void crisp.setContactData("w", "slow@x.com", { a: 1 });
+    await settleWithin(crisp.flush(), 10_000);
+    expect(api.contacts.get("w/slow@x.com")).toEqual({ a: 1 });
+    const [first = 0, second = 0, third = 0] = gaps(slowAttempts);
+    expect(first).toBeLessThan(1_200);
+    expect(second).toBeGreaterThan(1_900);
+    expect(third).toBeGreaterThan(3_900);
+  });
+});
+
 describe("an API that is down settles promptly", () => {
   it("1,000 pending contacts against a refused port settle within 30 s with default options", async () => {
     vi.spyOn(Math, "random").mockReturnValue(0.5);
