@@ -8,6 +8,11 @@ interface RouteState {
   pausedUntil: number;
   /** Times of the successes of the last `WINDOW_MS` (at least `SAMPLE`), to estimate the rate the API accepts. */
   successes: number[];
+  /**
+   * First success of the route. For its first `WINDOW_MS` only the last `SAMPLE` successes count: that second
+   * includes the burst a token bucket grants when it starts full, which is not its rate.
+   */
+  firstSuccessAt: number;
   /** Last rate limit, and successes since: a route that stopped refusing speeds up fast. */
   lastLimitAt: number;
   streak: number;
@@ -43,7 +48,7 @@ const SLOW_DOWN = 1.5;
  * still measures). Over the last 20 successes alone it was a ratchet: stray refusals slowed the route, its
  * successes came slower, the measure allowed a slower pace, and a busy node's refusals held the route at a
  * quarter of its speed for seconds. Over a second the measure moves too slowly for a cluster of refusals to
- * drag the pace down; at a real limit it is the limit.
+ * drag the pace down; at a real limit it is the limit (after the route's first second: see `firstSuccessAt`).
  */
 const SAMPLE = 20;
 const WINDOW_MS = 1_000;
@@ -115,6 +120,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
         lastStart: Number.NEGATIVE_INFINITY,
         pausedUntil: 0,
         successes: [],
+        firstSuccessAt: Number.NaN,
         lastLimitAt: Number.NEGATIVE_INFINITY,
         streak: 0,
         refusedSince: Number.NaN,
@@ -188,6 +194,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       const s = state(route);
       const t = now();
       s.successes.push(t);
+      if (Number.isNaN(s.firstSuccessAt)) s.firstSuccessAt = t;
       while (s.successes.length > SAMPLE && (t - (s.successes[0] ?? t) > WINDOW_MS || s.successes.length > KEPT))
         s.successes.shift();
       s.streak++;
@@ -209,12 +216,14 @@ export function createPacer(options: PacerOptions = {}): Pacer {
         s.refusedSince = t;
         s.intervalBefore = s.interval;
       }
-      const oldest = s.successes[0];
+      const windowed = t - s.firstSuccessAt >= WINDOW_MS;
+      const counted = windowed ? s.successes.length : Math.min(s.successes.length, SAMPLE);
+      const oldest = s.successes[s.successes.length - counted];
       let next = s.interval > 0 ? s.interval * SLOW_DOWN : FALLBACK_INTERVAL_MS;
-      if (oldest !== undefined && s.successes.length >= 2) {
+      if (oldest !== undefined && counted >= 2) {
         // Never pace slower than the rate the API was just accepting: right at a real limit that is the limit.
         // When our own demand was low the measure is slow, and the modest step above wins instead.
-        const measured = (t - oldest) / s.successes.length;
+        const measured = (t - oldest) / counted;
         next = Math.min(next, Math.max(s.interval, measured));
       }
       s.interval = Math.min(MAX_INTERVAL_MS, Math.max(s.interval, next));

@@ -64,6 +64,26 @@ describe("adaptive pacing", () => {
     expect(pacer.interval(route)).toBeLessThan(7);
   });
 
+  it("in a route's first second, a token bucket's starting burst does not count as its rate", () => {
+    let t = 0;
+    const pacer = createPacer({ now: () => t });
+    const route = "PATCH people/data";
+    // The bucket starts full: 200 accepted 0.5 ms apart, then one per 5 ms (its real rate), then a refusal.
+    for (let i = 0; i < 200; i++) {
+      t += 0.5;
+      pacer.onSuccess(route);
+    }
+    for (let i = 0; i < 20; i++) {
+      t += 5;
+      pacer.onSuccess(route);
+    }
+    t += 5;
+    pacer.onRateLimit(route);
+    // Paced at the real rate; averaged with the burst it would be ~1 ms, and about half of what follows refused.
+    expect(pacer.interval(route)).toBeGreaterThan(4);
+    expect(pacer.interval(route)).toBeLessThan(6);
+  });
+
   it("honours Retry-After by pausing the route, and refuses at once a wait beyond the budget", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     try {
