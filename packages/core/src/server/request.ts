@@ -124,7 +124,7 @@ export function createRequester(options: RequesterOptions): Requester {
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     const what = `${call.route}${target ? ` for ${describeTarget(target)}` : ""}`;
     let attempt = 0;
-    /** Failures in a row of this call with no valid answer to any call in between: the backoff exponent. */
+    /** Failures in a row of this call with no success of any call in between: the backoff exponent. */
     let step = 0;
     let answeredAtFailure = -1;
     let rateAttempt = 0;
