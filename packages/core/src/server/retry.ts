@@ -7,7 +7,10 @@ export interface RetryOptions {
    * use this budget.
    */
   retries?: number;
-  /** First backoff ceiling (default 250 ms); doubles per attempt. */
+  /**
+   * First backoff ceiling (default 250 ms). It doubles with each failure of a request in a row while no other
+   * request succeeds, and starts over when one does (a stray failure, not a failing API).
+   */
   minDelayMs?: number;
   /** Backoff ceiling (default 10,000 ms). */
   maxDelayMs?: number;

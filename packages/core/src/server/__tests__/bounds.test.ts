@@ -130,6 +130,83 @@ describe("every wait is bounded", () => {
     expect(successes).toBeLessThan(20);
   });
 
+  it("after a 10 s burst of 429s, the API's stray 429s do not keep 300 writes waiting: done by second 13", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
+    const start = Date.now();
+    let answers = 0;
+    let accepted = 0;
+    const crisp = createCrispRestClient({
+      ...base,
+      concurrency: 8,
+      fetch: async () => {
+        if (Date.now() - start < 10_000) return limited();
+        // Healthy again, but one answer in six is still a 429 (a busy node, not our pace).
+        if (++answers % 6 === 0) return limited();
+        accepted++;
+        return ok();
+      },
+    });
+    for (let i = 0; i < 300; i++) void crisp.setContactData("w", `p${i}@x.com`, { a: i });
+    const flushed = crisp.flush();
+    // The pacer used to climb down from 1 request/s while each stray 429 reset the climb: done by second 33.
+    expect(await settleWithin(flushed, 13_000)).toBeLessThanOrEqual(13_000);
+    expect((await flushed).failures).toEqual([]);
+    expect(accepted).toBe(300);
+  });
+
+  it("pacer: the first success after an outage of refusals restores the pace from before it", () => {
+    let t = 0;
+    const pacer = createPacer({ now: () => t });
+    const route = "PATCH people/data";
+    // A real limit first: paced at the rate the API accepted (one per 10 ms).
+    for (let i = 0; i < 50; i++) {
+      t += 10;
+      pacer.onSuccess(route);
+    }
+    pacer.onRateLimit(route);
+    const paced = pacer.interval(route);
+    expect(paced).toBeGreaterThan(5);
+    // Then every request is refused for 5 s, whatever the pace: the interval climbs far.
+    const outage = t;
+    while (t - outage < 5_000) {
+      t += pacer.interval(route);
+      pacer.onRateLimit(route);
+    }
+    expect(pacer.interval(route)).toBeGreaterThan(paced * 10);
+    // One success: back at the pace that worked, not a second per request.
+    t += pacer.interval(route);
+    pacer.onSuccess(route);
+    expect(pacer.interval(route)).toBeLessThanOrEqual(paced);
+    // Unpaced before the outage: unpaced again at once.
+    const fresh = "PUT people/data";
+    for (let i = 0; i < 30; i++) {
+      t += 300;
+      pacer.onRateLimit(fresh);
+    }
+    pacer.onSuccess(fresh);
+    expect(pacer.interval(fresh)).toBe(0);
+  });
+
+  it("pacer: refusals for less than a second (a real limit's streak) keep the learned pace", () => {
+    let t = 0;
+    const pacer = createPacer({ now: () => t });
+    const route = "r";
+    for (let i = 0; i < 50; i++) {
+      t += 10;
+      pacer.onSuccess(route);
+    }
+    for (let i = 0; i < 5; i++) {
+      t += 100;
+      pacer.onRateLimit(route);
+    }
+    const slowed = pacer.interval(route);
+    expect(slowed).toBeGreaterThan(10);
+    t += 100;
+    pacer.onSuccess(route);
+    // One gentle step down, not back to unpaced.
+    expect(pacer.interval(route)).toBeGreaterThan(slowed * 0.9);
+  });
+
   it("pacer: at a steady real limit, it stays near the accepted rate instead of collapsing", () => {
     let t = 0;
     const pacer = createPacer({ now: () => t });
@@ -145,6 +222,50 @@ describe("every wait is bounded", () => {
     }
     expect(pacer.interval(route)).toBeGreaterThan(2);
     expect(pacer.interval(route)).toBeLessThan(20);
+  });
+});
+
+describe("backoff grows for a failing API, not for stray failures among successes", () => {
+  /** The API with 100 ms latency; the first three attempts on `slow@x.com` answer 503. Returns those attempts' start times. */
+  function strayFaults() {
+    const api = fakeCrisp({ latencyMs: 100 });
+    const slowAttempts: number[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      if (String(input).includes("slow%40x.com")) {
+        slowAttempts.push(Date.now());
+        if (slowAttempts.length <= 3) return new Response('{"error":true,"reason":"fault","data":{}}', { status: 503 });
+      }
+      return api.fetch(input, init);
+    };
+    return { api, fetch, slowAttempts };
+  }
+  const gaps = (times: number[]) => times.slice(1).map((t, i) => t - (times[i] ?? t));
+
+  it("a write whose 5xx come while other writes succeed retries after the first step each time", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.99);
+    const { api, fetch, slowAttempts } = strayFaults();
+    const crisp = createCrispRestClient({ ...base, fetch, concurrency: 2, retry: { minDelayMs: 1_000 } });
+    void crisp.setContactData("w", "slow@x.com", { a: 1 });
+    // Other writes keep one lane busy for 6 s, all succeeding.
+    for (let i = 0; i < 60; i++) void crisp.setContactData("w", `p${i}@x.com`, { a: i });
+    await settleWithin(crisp.flush(), 10_000);
+    expect(api.contacts.get("w/slow@x.com")).toEqual({ a: 1 });
+    // 990 ms asleep each time; it used to double: 990, 1,980, 3,960 ms.
+    expect(slowAttempts).toHaveLength(4);
+    for (const gap of gaps(slowAttempts)) expect(gap).toBeLessThan(1_200);
+  });
+
+  it("a write that fails with nothing else succeeding still backs off exponentially", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.99);
+    const { api, fetch, slowAttempts } = strayFaults();
+    const crisp = createCrispRestClient({ ...base, fetch, concurrency: 2, retry: { minDelayMs: 1_000 } });
+    void crisp.setContactData("w", "slow@x.com", { a: 1 });
+    await settleWithin(crisp.flush(), 10_000);
+    expect(api.contacts.get("w/slow@x.com")).toEqual({ a: 1 });
+    const [first = 0, second = 0, third = 0] = gaps(slowAttempts);
+    expect(first).toBeLessThan(1_200);
+    expect(second).toBeGreaterThan(1_900);
+    expect(third).toBeGreaterThan(3_900);
   });
 });
 

@@ -41,6 +41,49 @@ describe("adaptive pacing", () => {
     expect(pacer.interval("GET people/data")).toBe(0);
   });
 
+  it("a cluster of stray rate limits amid successes slows a route at most to the rate of the last second", () => {
+    let t = 0;
+    const pacer = createPacer({ now: () => t });
+    const route = "PATCH people/data";
+    // A second at one success per 5 ms, the last request refused: paced at that rate.
+    for (let i = 0; i < 200; i++) {
+      t += 5;
+      pacer.onSuccess(route);
+    }
+    pacer.onRateLimit(route);
+    expect(pacer.interval(route)).toBeCloseTo(5, 0);
+    // Then, requests at the pacer's own pace, one in three is refused and one in three fails with a 5xx (no rate
+    // signal): a busy node's refusals, not a limit. Each refusal used to lengthen the interval by half up to the
+    // rate of the last 20 successes, which the slower pace itself kept lowering: a ratchet to 15 ms gaps in 300 ms.
+    const cluster = t;
+    for (let i = 0; t - cluster < 300; i++) {
+      t += Math.max(1, pacer.interval(route));
+      if (i % 3 === 0) pacer.onRateLimit(route);
+      else if (i % 3 === 1) pacer.onSuccess(route);
+    }
+    expect(pacer.interval(route)).toBeLessThan(7);
+  });
+
+  it("in a route's first second, a token bucket's starting burst does not count as its rate", () => {
+    let t = 0;
+    const pacer = createPacer({ now: () => t });
+    const route = "PATCH people/data";
+    // The bucket starts full: 200 accepted 0.5 ms apart, then one per 5 ms (its real rate), then a refusal.
+    for (let i = 0; i < 200; i++) {
+      t += 0.5;
+      pacer.onSuccess(route);
+    }
+    for (let i = 0; i < 20; i++) {
+      t += 5;
+      pacer.onSuccess(route);
+    }
+    t += 5;
+    pacer.onRateLimit(route);
+    // Paced at the real rate; averaged with the burst it would be ~1 ms, and about half of what follows refused.
+    expect(pacer.interval(route)).toBeGreaterThan(4);
+    expect(pacer.interval(route)).toBeLessThan(6);
+  });
+
   it("honours Retry-After by pausing the route, and refuses at once a wait beyond the budget", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     try {
