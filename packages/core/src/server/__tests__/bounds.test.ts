@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CrispAbortError, CrispApiError, createCrispRestClient } from "../index";
-import { createPacer, MAX_INTERVAL_MS } from "../pacer";
+import { MAX_INTERVAL_MS } from "../pacer";
 import { base, fakeCrisp, refusedError } from "./fakeCrisp";
+import { pacerOnClock } from "./pacerClock";
 
 // Every bound here runs on fake timers: the numbers are the client's own clock, never the machine's speed.
 beforeEach(() => {
@@ -109,24 +110,20 @@ describe("every wait is bounded", () => {
   });
 
   it("pacer: the interval has a ceiling, and comes back to unpaced within 5 s of the API recovering", () => {
-    let t = 0;
-    const pacer = createPacer({ now: () => t });
+    const { pacer, clock, refuse } = pacerOnClock();
     const route = "PATCH people/data";
-    for (let i = 0; i < 1_000; i++) {
-      t += 10;
-      pacer.onRateLimit(route);
-    }
+    refuse(route, 1_000, 10);
     expect(pacer.interval(route)).toBe(MAX_INTERVAL_MS);
     // The API is healthy again: requests go out at the pacer's interval and all succeed.
-    const recovered = t;
+    const recovered = clock.t;
     let successes = 0;
-    while (pacer.interval(route) > 0 && t - recovered < 60_000) {
-      t += Math.max(1, pacer.interval(route));
+    while (pacer.interval(route) > 0 && clock.t - recovered < 60_000) {
+      clock.t += Math.max(1, pacer.interval(route));
       pacer.onSuccess(route);
       successes++;
     }
     expect(pacer.interval(route)).toBe(0);
-    expect(t - recovered).toBeLessThanOrEqual(5_000);
+    expect(clock.t - recovered).toBeLessThanOrEqual(5_000);
     expect(successes).toBeLessThan(20);
   });
 
@@ -155,53 +152,39 @@ describe("every wait is bounded", () => {
   });
 
   it("pacer: the first success after an outage of refusals restores the pace from before it", () => {
-    let t = 0;
-    const pacer = createPacer({ now: () => t });
+    const { pacer, clock, succeed, refuse } = pacerOnClock();
     const route = "PATCH people/data";
     // A real limit first: paced at the rate the API accepted (one per 10 ms).
-    for (let i = 0; i < 50; i++) {
-      t += 10;
-      pacer.onSuccess(route);
-    }
+    succeed(route, 50, 10);
     pacer.onRateLimit(route);
     const paced = pacer.interval(route);
     expect(paced).toBeGreaterThan(5);
     // Then every request is refused for 5 s, whatever the pace: the interval climbs far.
-    const outage = t;
-    while (t - outage < 5_000) {
-      t += pacer.interval(route);
+    const outage = clock.t;
+    while (clock.t - outage < 5_000) {
+      clock.t += pacer.interval(route);
       pacer.onRateLimit(route);
     }
     expect(pacer.interval(route)).toBeGreaterThan(paced * 10);
     // One success: back at the pace that worked, not a second per request.
-    t += pacer.interval(route);
+    clock.t += pacer.interval(route);
     pacer.onSuccess(route);
     expect(pacer.interval(route)).toBeLessThanOrEqual(paced);
     // Unpaced before the outage: unpaced again at once.
     const fresh = "PUT people/data";
-    for (let i = 0; i < 30; i++) {
-      t += 300;
-      pacer.onRateLimit(fresh);
-    }
+    refuse(fresh, 30, 300);
     pacer.onSuccess(fresh);
     expect(pacer.interval(fresh)).toBe(0);
   });
 
   it("pacer: refusals for less than a second (a real limit's streak) keep the learned pace", () => {
-    let t = 0;
-    const pacer = createPacer({ now: () => t });
+    const { pacer, clock, succeed, refuse } = pacerOnClock();
     const route = "r";
-    for (let i = 0; i < 50; i++) {
-      t += 10;
-      pacer.onSuccess(route);
-    }
-    for (let i = 0; i < 5; i++) {
-      t += 100;
-      pacer.onRateLimit(route);
-    }
+    succeed(route, 50, 10);
+    refuse(route, 5, 100);
     const slowed = pacer.interval(route);
     expect(slowed).toBeGreaterThan(10);
-    t += 100;
+    clock.t += 100;
     pacer.onSuccess(route);
     // One gentle step down, not back to unpaced.
     expect(pacer.interval(route)).toBeGreaterThan(slowed * 0.9);
@@ -212,17 +195,16 @@ describe("every wait is bounded", () => {
     // of 200/s with a one-second burst. Judged from second 2 to 10, once the burst is spent: an unpaced client is
     // refused most of the time, and one that collapses loses throughput.
     for (const askEveryMs of [1, 2]) {
-      let t = 0;
-      const pacer = createPacer({ now: () => t });
+      const { pacer, clock } = pacerOnClock();
       let tokens = 200;
       let refilledAt = 0;
       let accepted = 0;
       let refused = 0;
-      while (t < 10_000) {
-        t += Math.max(pacer.interval("r"), askEveryMs);
-        tokens = Math.min(200, tokens + (t - refilledAt) * 0.2);
-        refilledAt = t;
-        const counted = t >= 2_000;
+      while (clock.t < 10_000) {
+        clock.t += Math.max(pacer.interval("r"), askEveryMs);
+        tokens = Math.min(200, tokens + (clock.t - refilledAt) * 0.2);
+        refilledAt = clock.t;
+        const counted = clock.t >= 2_000;
         if (tokens >= 1) {
           tokens--;
           pacer.onSuccess("r");

@@ -2,38 +2,32 @@ import { describe, expect, it, vi } from "vitest";
 import { createCrispRestClient } from "../index";
 import { createPacer, OVER_BUDGET } from "../pacer";
 import { base } from "./fakeCrisp";
+import { pacerOnClock } from "./pacerClock";
 
 describe("adaptive pacing", () => {
   it("spaces a route at the accepted rate after a rate limit, then speeds up while requests succeed", () => {
-    let t = 0;
-    const pacer = createPacer({ now: () => t });
+    const { pacer, clock, succeed, refuse } = pacerOnClock();
     const route = "PATCH people/data";
     expect(pacer.interval(route)).toBe(0);
-    for (let i = 0; i < 300; i++) {
-      t += 10;
-      pacer.onSuccess(route);
-    }
-    t += 10;
+    succeed(route, 300, 10);
+    clock.t += 10;
     pacer.onRateLimit(route);
     // Accepted one per 10 ms lately → spaced 10 ms apart.
     expect(pacer.interval(route)).toBeCloseTo(10, 0);
     // Rate limited again after 5 s: lengthen by half, not to the slow rate the idle gap would suggest.
-    t += 5_000;
+    clock.t += 5_000;
     pacer.onRateLimit(route);
     expect(pacer.interval(route)).toBeCloseTo(15, 0);
     pacer.onRateLimit(route);
     expect(pacer.interval(route)).toBeCloseTo(22.5, 0);
     // Successes speed it up again.
-    for (let i = 0; i < 20; i++) pacer.onSuccess(route);
+    succeed(route, 20);
     expect(pacer.interval(route)).toBeLessThan(22.5 * 0.4);
     // At a real limit it never paces slower than the rate being accepted.
     const limited = "PUT people/data";
-    for (let i = 0; i < 20; i++) {
-      t += 25;
-      pacer.onSuccess(limited);
-    }
-    t += 25;
-    for (let i = 0; i < 10; i++) pacer.onRateLimit(limited);
+    succeed(limited, 20, 25);
+    clock.t += 25;
+    refuse(limited, 10);
     expect(pacer.interval(limited)).toBeCloseTo(25, 0);
     // With nothing to measure, the first rate limit starts from 50 ms.
     pacer.onRateLimit("GET conversation/meta");
@@ -42,22 +36,18 @@ describe("adaptive pacing", () => {
   });
 
   it("a cluster of stray rate limits amid successes slows a route at most to the rate of the last second", () => {
-    let t = 0;
-    const pacer = createPacer({ now: () => t });
+    const { pacer, clock, succeed } = pacerOnClock();
     const route = "PATCH people/data";
     // A second at one success per 5 ms, the last request refused: paced at that rate.
-    for (let i = 0; i < 200; i++) {
-      t += 5;
-      pacer.onSuccess(route);
-    }
+    succeed(route, 200, 5);
     pacer.onRateLimit(route);
     expect(pacer.interval(route)).toBeCloseTo(5, 0);
     // Then, requests at the pacer's own pace, one in three is refused and one in three fails with a 5xx (no rate
     // signal): a busy node's refusals, not a limit. Each refusal used to lengthen the interval by half up to the
     // rate of the last 20 successes, which the slower pace itself kept lowering: a ratchet to 15 ms gaps in 300 ms.
-    const cluster = t;
-    for (let i = 0; t - cluster < 300; i++) {
-      t += Math.max(1, pacer.interval(route));
+    const cluster = clock.t;
+    for (let i = 0; clock.t - cluster < 300; i++) {
+      clock.t += Math.max(1, pacer.interval(route));
       if (i % 3 === 0) pacer.onRateLimit(route);
       else if (i % 3 === 1) pacer.onSuccess(route);
     }
@@ -65,19 +55,12 @@ describe("adaptive pacing", () => {
   });
 
   it("in a route's first second, a token bucket's starting burst does not count as its rate", () => {
-    let t = 0;
-    const pacer = createPacer({ now: () => t });
+    const { pacer, clock, succeed } = pacerOnClock();
     const route = "PATCH people/data";
     // The bucket starts full: 200 accepted 0.5 ms apart, then one per 5 ms (its real rate), then a refusal.
-    for (let i = 0; i < 200; i++) {
-      t += 0.5;
-      pacer.onSuccess(route);
-    }
-    for (let i = 0; i < 20; i++) {
-      t += 5;
-      pacer.onSuccess(route);
-    }
-    t += 5;
+    succeed(route, 200, 0.5);
+    succeed(route, 20, 5);
+    clock.t += 5;
     pacer.onRateLimit(route);
     // Paced at the real rate; averaged with the burst it would be ~1 ms, and about half of what follows refused.
     expect(pacer.interval(route)).toBeGreaterThan(4);
