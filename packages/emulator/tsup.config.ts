@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import { libraryBuild } from "../../tsup.base";
+import { cliBuild, libraryBuild } from "../../tsup.base";
 
 export default defineConfig([
   // The three builds share dist/ and run at once: none wipes another's files.
@@ -11,14 +11,7 @@ export default defineConfig([
     // The CJS build reads dist/l.js relative to itself.
     shims: true,
   },
-  {
-    entry: { cli: "src/cli.ts" },
-    format: ["esm"],
-    sourcemap: true,
-    target: "es2022",
-    platform: "node",
-    external: libraryBuild.external,
-  },
+  cliBuild,
   {
     // The `$crisp` runtime the server sends as /l.js: one classic script, with core's key and value rules in it.
     entry: { l: "src/runtime/browser/runtime.ts" },

@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import { libraryBuild } from "../../tsup.base";
+import { cliBuild, libraryBuild } from "../../tsup.base";
 
 // Lua scripts are bundled as text; bullmq and ioredis stay external (dependencies).
 const loader = { ".lua": "text" } as const;
@@ -7,12 +7,7 @@ export default defineConfig([
   // Both builds share dist/ and run at once: never wipe the CLI bundle.
   { ...libraryBuild, entry: { index: "src/index.ts" }, clean: ["!cli.*"], platform: "node", loader },
   {
-    entry: { cli: "src/cli.ts" },
-    format: ["esm"],
-    sourcemap: true,
-    target: "es2022",
-    platform: "node",
-    external: libraryBuild.external,
+    ...cliBuild,
     loader,
     banner: { js: "#!/usr/bin/env node" },
   },

@@ -1,17 +1,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { freePorts } from "./freePorts";
 
-/** A port nothing listens on now (the OS picks it), never one of the demos' fixed ports. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/** Everything `child` prints, stdout and stderr as they arrive; `onOutput` sees the text each time it grows. */
+export function collectOutput(child: ChildProcess, onOutput?: (output: string) => void): () => string {
+  let output = "";
+  const add = (chunk: unknown) => {
+    output += chunk;
+    onOutput?.(output);
+  };
+  child.stdout?.on("data", add);
+  child.stderr?.on("data", add);
+  return () => output;
 }
 
 export interface AppServer {
@@ -31,20 +30,14 @@ export async function startAppServer(options: {
   env: (port: number) => NodeJS.ProcessEnv;
   timeoutMs?: number;
 }): Promise<AppServer> {
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const child: ChildProcess = spawn(process.execPath, options.args(port), {
     cwd: options.cwd,
     env: { ...process.env, ...options.env(port) },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
+  const output = collectOutput(child);
   const url = `http://127.0.0.1:${port}/`;
   const close = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -60,12 +53,12 @@ export async function startAppServer(options: {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return { url, output: () => output, close };
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return { url, output, close };
     } catch {
       // Not listening yet.
     }
     await new Promise((wake) => setTimeout(wake, 200));
   }
   await close();
-  throw new Error(`${options.cwd}: the server did not answer on ${url}:\n${output}`);
+  throw new Error(`${options.cwd}: the server did not answer on ${url}:\n${output()}`);
 }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createConnection } from "node:net";
 import { resolve } from "node:path";
 import { afterAll, expect, test } from "vitest";
+import { collectOutput } from "./appServer";
 import { freePorts } from "./freePorts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -62,12 +63,9 @@ test("pnpm demo serves both demos and the operator view on the ports it is given
   demo = child;
   let output = "";
   await new Promise<void>((ready, failed) => {
-    child.stdout?.on("data", (chunk) => {
-      output += chunk;
+    collectOutput(child, (text) => {
+      output = text;
       if (output.includes("Press Ctrl-C to stop.")) ready();
-    });
-    child.stderr?.on("data", (chunk) => {
-      output += chunk;
     });
     child.once("exit", (code) => failed(new Error(`the demo exited (code ${code}) before it was ready:\n${output}`)));
   });
@@ -98,14 +96,8 @@ test("pnpm demo names the flag to use when a port is taken or wrong", async () =
         env: { ...process.env, ...env },
         stdio: ["ignore", "pipe", "pipe"],
       });
-      let output = "";
-      child.stdout?.on("data", (chunk) => {
-        output += chunk;
-      });
-      child.stderr?.on("data", (chunk) => {
-        output += chunk;
-      });
-      child.once("exit", (code) => done({ code, output }));
+      const output = collectOutput(child);
+      child.once("exit", (code) => done({ code, output: output() }));
     });
   const bad = await run([], { DEMO_REACT_PORT: "seventy" });
   expect(bad.code).toBe(1);
