@@ -30,7 +30,7 @@ export async function startAppServer(options: {
   env: (port: number) => NodeJS.ProcessEnv;
   timeoutMs?: number;
 }): Promise<AppServer> {
-  const [port] = await freePorts(1);
+  const port = (await freePorts(1))[0] as number;
   const child: ChildProcess = spawn(process.execPath, options.args(port), {
     cwd: options.cwd,
     env: { ...process.env, ...options.env(port) },
